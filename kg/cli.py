@@ -1,0 +1,123 @@
+"""The `kg` command: a thin typer layer over the library (each command parses options and calls one function).
+
+Heavy libraries are imported inside the commands, so `kg --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from kg.errors import KgError
+
+app = typer.Typer(
+    name="kg",
+    help="cnkg: turn cloud-native newsletters into a knowledge graph analysts can question.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL of the store (default: $KG_DB, else sqlite:///kg.db).",
+                 show_default=False),
+]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+# --------------------------------------------------------------------------- foundation (issue 2)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Post files and folders of posts.")],
+    db: DbOption = None,
+    link: Annotated[bool, typer.Option("--link/--no-link", help="Link mentions while ingesting.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Ingest newsletter posts into the store; unchanged files are skipped, rejected files are reported."""
+    from kg.pipeline import ingest as run_ingest
+    from kg.progress import file_progress
+    from kg.store import Store
+
+    linker = _load_linker() if link else None
+    with Store(db) as store, file_progress(disable=quiet) as on_file:
+        report = run_ingest(paths, store, linker, on_file=on_file)
+    for line in report.rejected:
+        _err(f"rejected {line}")
+    summary = report.as_dict()
+    typer.echo(
+        "files: {files} (new {new}, changed {changed}, unchanged {unchanged}, duplicate {duplicate}, "
+        "relinked {relinked}, rejected {rejected}); items {items}, mentions {mentions}, "
+        "candidates {candidates}, relations {relations}".format(**summary)
+    )
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def stats(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Count what the store holds."""
+    from kg.store import Store
+
+    with Store(db) as store:
+        counts = store.stats()
+    if as_json:
+        typer.echo(json.dumps(counts, sort_keys=True))
+        return
+    width = max(len(k) for k in counts)
+    for key, value in counts.items():
+        typer.echo(f"{key:<{width}}  {value:>9,}")
+
+
+def _load_linker():  # type: ignore[no-untyped-def]
+    from kg.link import Linker
+
+    return Linker.load()
+
+
+# --------------------------------------------------------------------------- linking (issue 3)
+
+
+# --------------------------------------------------------------------------- graph (issue 4)
+
+
+# --------------------------------------------------------------------------- SPARQL (issue 5)
+
+
+# --------------------------------------------------------------------------- explorer (issue 6)
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr and exit code 2, never a traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except KgError as error:
+        _err(f"error: {error}")
+        sys.exit(2)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        _err("aborted")
+        sys.exit(130)
+    except Exception as error:  # click's usage errors arrive here with standalone_mode off
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,363 @@
+"""The SQL store: the only module that writes SQL. SQLite embedded by default, PostgreSQL by URL.
+
+Every document is written in one transaction (on SQLite `BEGIN IMMEDIATE`, so concurrent ingests queue
+behind the busy timeout instead of failing), which keeps the database consistent through a `kill -9`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import SQLModel
+
+from kg.errors import StoreError
+from kg.models import (
+    Alias,
+    Candidate,
+    CandidateMention,
+    Document,
+    DocumentPath,
+    Entity,
+    EntityRecord,
+    Item,
+    Link,
+    LinkedDocument,
+    Mention,
+    Meta,
+    Relation,
+)
+
+DEFAULT_DB = "sqlite:///kg.db"
+BUSY_TIMEOUT_S = 60
+
+
+def resolve_db_url(url: str | None) -> str:
+    """`--db` wins, then `$KG_DB`, then `sqlite:///kg.db`; a bare file path is taken as SQLite."""
+    url = url or os.environ.get("KG_DB") or DEFAULT_DB
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    return url
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    if path and path != ":memory:" and not Path(path).parent.exists():
+        raise StoreError(f"cannot open database {url}: folder {Path(path).parent} does not exist")
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN IMMEDIATE itself (pysqlite's implicit BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+@dataclass(frozen=True, slots=True)
+class PathState:
+    document_id: int
+    content_hash: str
+    linker_version: str
+
+
+class Store:
+    """A SQL database of documents, items, links, entities, mentions, candidates and relations."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_db_url(url)
+        try:
+            if self.url.startswith("sqlite"):
+                self.engine = _sqlite_engine(self.url)
+            else:
+                self.engine = create_engine(self.url, pool_pre_ping=True)
+            with self.engine.begin() as conn:
+                SQLModel.metadata.create_all(conn)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open database {self.url}: {_reason(exc)}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(f"database {self.url} is not writable: {_reason(exc)}") from exc
+
+    # ----------------------------------------------------------------- reading
+
+    def path_states(self) -> dict[str, PathState]:
+        """What is stored for every path read so far (for incremental ingest)."""
+        stmt = select(DocumentPath.path, DocumentPath.document_id, Document.content_hash,
+                      Document.linker_version).join(Document, Document.id == DocumentPath.document_id)
+        with self.engine.connect() as conn:
+            return {row[0]: PathState(row[1], row[2], row[3]) for row in conn.execute(stmt)}
+
+    def hashes(self) -> dict[str, str]:
+        """content hash -> linker version of every stored document."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(Document.content_hash, Document.linker_version)).all())
+
+    def meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(Meta.value).where(Meta.key == key)).scalar()
+
+    def stats(self) -> dict[str, int]:
+        tables = {
+            "documents": Document,
+            "items": Item,
+            "links": Link,
+            "mentions": Mention,
+            "entities": Entity,
+            "aliases": Alias,
+            "candidates": Candidate,
+            "relations": Relation,
+        }
+        with self.engine.connect() as conn:
+            counts = {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                      for name, table in tables.items()}
+            counts["linked_entities"] = conn.execute(
+                select(func.count(func.distinct(Mention.entity_slug)))).scalar_one()
+            counts["dated_documents"] = conn.execute(
+                select(func.count()).select_from(Document).where(Document.published_date.is_not(None))
+            ).scalar_one()
+        return counts
+
+    # ----------------------------------------------------------------- writing
+
+    def sync_entities(self, entities: Iterable[EntityRecord], version: str) -> bool:
+        """Replace the curated entities when the ontology changed; returns whether anything was written.
+
+        Entities minted while linking (proposals, releases, CVEs) are kept: they are not in the ontology.
+        """
+        if self.meta("ontology_version") == version:
+            return False
+        entities = list(entities)
+        with self.transaction() as conn:
+            keep = {row[0] for row in conn.execute(select(Entity.slug).where(Entity.source == "linker"))}
+            conn.execute(delete(Alias))
+            # Mentions point at entities, so entities are upserted rather than deleted and re-inserted.
+            existing = {row[0] for row in conn.execute(select(Entity.slug))}
+            rows = [_entity_row(e) for e in entities]
+            new_rows = [r for r in rows if r["slug"] not in existing]
+            if new_rows:
+                conn.execute(insert(Entity), new_rows)
+            for row in rows:
+                if row["slug"] in existing:
+                    conn.execute(update(Entity).where(Entity.slug == row["slug"]).values(**row))
+            alias_rows = [
+                {"entity_slug": e.slug, "text": a.text, "lang": a.lang, "ambiguous": a.ambiguous}
+                for e in entities for a in e.aliases
+            ]
+            if alias_rows:
+                conn.execute(insert(Alias), alias_rows)
+            defined = {r["slug"] for r in rows} | keep
+            stale = existing - defined
+            if stale:
+                used = {row[0] for row in conn.execute(
+                    select(Mention.entity_slug).where(Mention.entity_slug.in_(stale)).distinct())}
+                conn.execute(delete(Entity).where(Entity.slug.in_(stale - used)))
+            _set_meta(conn, "ontology_version", version)
+        return True
+
+    def save_document(self, linked: LinkedDocument, linker_version: str) -> str:
+        """Store one linked document in one transaction; returns new | changed | duplicate | relinked.
+
+        The state is re-read inside the transaction, so two ingests of the same files at once agree.
+        """
+        doc = linked.document
+        with self.transaction() as conn:
+            by_hash = conn.execute(
+                select(Document.id, Document.linker_version).where(Document.content_hash == doc.content_hash)
+            ).first()
+            old_path = conn.execute(
+                select(DocumentPath.document_id, DocumentPath.content_hash).where(DocumentPath.path == doc.path)
+            ).first()
+            if by_hash is not None and by_hash[1] == linker_version:
+                outcome = "duplicate" if old_path is None or old_path[0] != by_hash[0] else "unchanged"
+                _point_path(conn, doc.path, by_hash[0], doc.content_hash, exists=old_path is not None)
+                if old_path is not None and old_path[0] != by_hash[0]:
+                    _drop_if_orphan(conn, old_path[0])
+                return outcome
+            if by_hash is not None:  # same text, older linker: keep the document row, redo its contents
+                document_id = by_hash[0]
+                _clear_contents(conn, document_id)
+                conn.execute(update(Document).where(Document.id == document_id).values(
+                    linker_version=linker_version))
+                outcome = "relinked"
+            else:
+                document_id = _insert_document(conn, doc, linker_version)
+                outcome = "changed" if old_path is not None else "new"
+            _point_path(conn, doc.path, document_id, doc.content_hash, exists=old_path is not None)
+            if old_path is not None and old_path[0] != document_id:
+                _drop_if_orphan(conn, old_path[0])
+            _insert_contents(conn, document_id, linked)
+        return outcome
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            _set_meta(conn, key, value)
+
+
+# --------------------------------------------------------------------------- helpers (one transaction)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    if conn.execute(select(Meta.key).where(Meta.key == key)).first():
+        conn.execute(update(Meta).where(Meta.key == key).values(value=value))
+    else:
+        conn.execute(insert(Meta).values(key=key, value=value))
+
+
+def _entity_row(entity: EntityRecord) -> dict[str, Any]:
+    return {
+        "slug": entity.slug,
+        "type": entity.type,
+        "label": entity.label,
+        "label_zh": entity.label_zh,
+        "description": entity.description,
+        "homepage": entity.homepage,
+        "repository": entity.repository,
+        "organization": entity.organization,
+        "part_of": entity.part_of,
+        "category": entity.category,
+        "subcategory": entity.subcategory,
+        "maturity": entity.maturity,
+        "source": entity.source,
+        "data": entity.data,
+    }
+
+
+def _point_path(conn: Connection, path: str, document_id: int, content_hash: str, *, exists: bool) -> None:
+    if exists:
+        conn.execute(update(DocumentPath).where(DocumentPath.path == path).values(
+            document_id=document_id, content_hash=content_hash))
+    else:
+        conn.execute(insert(DocumentPath).values(path=path, document_id=document_id, content_hash=content_hash))
+
+
+def _drop_if_orphan(conn: Connection, document_id: int) -> None:
+    still_used = conn.execute(select(DocumentPath.path).where(DocumentPath.document_id == document_id)).first()
+    if still_used is None:
+        _clear_contents(conn, document_id)
+        conn.execute(delete(Document).where(Document.id == document_id))
+
+
+def _clear_contents(conn: Connection, document_id: int) -> None:
+    item_ids = select(Item.id).where(Item.document_id == document_id).scalar_subquery()
+    for table in (Link, Mention, CandidateMention, Relation):
+        conn.execute(delete(table).where(table.item_id.in_(item_ids)))
+    conn.execute(delete(Item).where(Item.document_id == document_id))
+
+
+def _insert_document(conn: Connection, doc: Any, linker_version: str) -> int:
+    slug = doc.slug
+    taken = conn.execute(select(Document.id).where(Document.slug == slug)).first()
+    if taken is not None:  # another post with the same file name: keep slugs unique and stable
+        slug = f"{slug}-{doc.content_hash[:8]}"
+    result = conn.execute(insert(Document).values(
+        slug=slug,
+        path=doc.path,
+        series=doc.series,
+        title=doc.title,
+        issue_number=doc.issue_number,
+        published_at=doc.published_at,
+        published_date=doc.published_date,
+        utc_offset_minutes=doc.utc_offset_minutes,
+        authors=list(doc.authors),
+        editors=list(doc.editors),
+        tags=list(doc.tags),
+        content_hash=doc.content_hash,
+        encoding=doc.encoding,
+        size=len(doc.source),
+        linker_version=linker_version,
+        source=doc.source,
+    ))
+    return int(result.inserted_primary_key[0])
+
+
+def _insert_contents(conn: Connection, document_id: int, linked: LinkedDocument) -> None:
+    doc = linked.document
+    if not doc.items:
+        return
+    item_rows = [
+        {"document_id": document_id, "position": it.position, "section_path": list(it.section_path),
+         "kind": it.kind, "text": it.text, "char_start": it.start, "char_end": it.end}
+        for it in doc.items
+    ]
+    ids = conn.execute(insert(Item).returning(Item.id, sort_by_parameter_order=True), item_rows).scalars().all()
+    item_id = {it.position: iid for it, iid in zip(doc.items, ids, strict=True)}
+    link_rows = [
+        {"item_id": item_id[it.position], "url": ln.url, "anchor": ln.anchor, "char_start": ln.start,
+         "char_end": ln.end, "anchor_start": ln.anchor_start, "anchor_end": ln.anchor_end}
+        for it in doc.items for ln in it.links
+    ]
+    if link_rows:
+        conn.execute(insert(Link), link_rows)
+    _ensure_entities(conn, linked.new_entities)
+    if linked.mentions:
+        conn.execute(insert(Mention), [
+            {"item_id": item_id[m.item_position], "entity_slug": m.entity, "surface": m.surface,
+             "char_start": m.start, "char_end": m.end, "sentence_start": m.sentence_start,
+             "sentence_end": m.sentence_end, "method": m.method, "confidence": m.confidence, "url": m.url}
+            for m in linked.mentions
+        ])
+    if linked.relations:
+        conn.execute(insert(Relation), [
+            {"item_id": item_id[r.item_position], "subject_slug": r.subject, "predicate": r.predicate,
+             "object_slug": r.object, "sentence_start": r.sentence_start, "sentence_end": r.sentence_end,
+             "method": r.method, "confidence": r.confidence, "cue": r.cue}
+            for r in linked.relations
+        ])
+    if linked.candidates:
+        keys = {c.key: c for c in linked.candidates}
+        known = dict(conn.execute(select(Candidate.key, Candidate.id).where(Candidate.key.in_(list(keys)))).all())
+        for key, cand in keys.items():
+            if key not in known:
+                known[key] = conn.execute(insert(Candidate).values(
+                    key=key, label=cand.label, kind=cand.kind, url=cand.url)).inserted_primary_key[0]
+        conn.execute(insert(CandidateMention), [
+            {"candidate_id": known[c.key], "item_id": item_id[c.item_position], "surface": c.surface,
+             "char_start": c.start, "char_end": c.end}
+            for c in linked.candidates
+        ])
+
+
+def _ensure_entities(conn: Connection, entities: Iterable[EntityRecord]) -> None:
+    wanted = {e.slug: e for e in entities}
+    if not wanted:
+        return
+    present = {row[0] for row in conn.execute(select(Entity.slug).where(Entity.slug.in_(list(wanted))))}
+    rows = [_entity_row(e) for slug, e in wanted.items() if slug not in present]
+    if rows:
+        conn.execute(insert(Entity), rows)
