@@ -100,23 +100,13 @@ def _load_linker():  # type: ignore[no-untyped-def]
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:
-        code = app(standalone_mode=False)
+        app()  # standalone: click reports usage errors itself and exits
     except KgError as error:
         _err(f"error: {error}")
         sys.exit(2)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        _err("aborted")
+    except KeyboardInterrupt:
+        _err("interrupted")
         sys.exit(130)
-    except Exception as error:  # click's usage errors arrive here with standalone_mode off
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
