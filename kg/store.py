@@ -36,6 +36,8 @@ from kg.models import (
 )
 
 DEFAULT_DB = "sqlite:///kg.db"
+# Entity types the linker mints from the text; they are not in the ontology files.
+MINTED_TYPES = ("Proposal", "Release", "Vulnerability")
 BUSY_TIMEOUT_S = 60
 
 
@@ -160,7 +162,8 @@ class Store:
             return False
         entities = list(entities)
         with self.transaction() as conn:
-            keep = {row[0] for row in conn.execute(select(Entity.slug).where(Entity.source == "linker"))}
+            keep = {row[0] for row in conn.execute(
+                select(Entity.slug).where(Entity.type.in_(MINTED_TYPES)))}
             conn.execute(delete(Alias))
             # Mentions point at entities, so entities are upserted rather than deleted and re-inserted.
             existing = {row[0] for row in conn.execute(select(Entity.slug))}
