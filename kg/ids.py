@@ -34,7 +34,7 @@ def slug_from_iri(iri: str) -> str:
         raise ValueError(f"not an entity IRI: {iri}")
     from urllib.parse import unquote
 
-    return unquote(iri[len(ENTITY):])
+    return unquote(iri[len(ENTITY) :])
 
 
 def issue_iri(document_slug: str) -> str:

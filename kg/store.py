@@ -116,8 +116,9 @@ class Store:
 
     def path_states(self) -> dict[str, PathState]:
         """What is stored for every path read so far (for incremental ingest)."""
-        stmt = select(DocumentPath.path, DocumentPath.document_id, Document.content_hash,
-                      Document.linker_version).join(Document, Document.id == DocumentPath.document_id)
+        stmt = select(
+            DocumentPath.path, DocumentPath.document_id, Document.content_hash, Document.linker_version
+        ).join(Document, Document.id == DocumentPath.document_id)
         with self.engine.connect() as conn:
             return {row[0]: PathState(row[1], row[2], row[3]) for row in conn.execute(stmt)}
 
@@ -142,10 +143,13 @@ class Store:
             "relations": Relation,
         }
         with self.engine.connect() as conn:
-            counts = {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                      for name, table in tables.items()}
+            counts = {
+                name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in tables.items()
+            }
             counts["linked_entities"] = conn.execute(
-                select(func.count(func.distinct(Mention.entity_slug)))).scalar_one()
+                select(func.count(func.distinct(Mention.entity_slug)))
+            ).scalar_one()
             counts["dated_documents"] = conn.execute(
                 select(func.count()).select_from(Document).where(Document.published_date.is_not(None))
             ).scalar_one()
@@ -162,8 +166,7 @@ class Store:
             return False
         entities = list(entities)
         with self.transaction() as conn:
-            keep = {row[0] for row in conn.execute(
-                select(Entity.slug).where(Entity.type.in_(MINTED_TYPES)))}
+            keep = {row[0] for row in conn.execute(select(Entity.slug).where(Entity.type.in_(MINTED_TYPES)))}
             conn.execute(delete(Alias))
             # Mentions point at entities, so entities are upserted rather than deleted and re-inserted.
             existing = {row[0] for row in conn.execute(select(Entity.slug))}
@@ -176,15 +179,20 @@ class Store:
                     conn.execute(update(Entity).where(Entity.slug == row["slug"]).values(**row))
             alias_rows = [
                 {"entity_slug": e.slug, "text": a.text, "lang": a.lang, "ambiguous": a.ambiguous}
-                for e in entities for a in e.aliases
+                for e in entities
+                for a in e.aliases
             ]
             if alias_rows:
                 conn.execute(insert(Alias), alias_rows)
             defined = {r["slug"] for r in rows} | keep
             stale = existing - defined
             if stale:
-                used = {row[0] for row in conn.execute(
-                    select(Mention.entity_slug).where(Mention.entity_slug.in_(stale)).distinct())}
+                used = {
+                    row[0]
+                    for row in conn.execute(
+                        select(Mention.entity_slug).where(Mention.entity_slug.in_(stale)).distinct()
+                    )
+                }
                 conn.execute(delete(Entity).where(Entity.slug.in_(stale - used)))
             _set_meta(conn, "ontology_version", version)
         return True
@@ -200,7 +208,9 @@ class Store:
                 select(Document.id, Document.linker_version).where(Document.content_hash == doc.content_hash)
             ).first()
             old_path = conn.execute(
-                select(DocumentPath.document_id, DocumentPath.content_hash).where(DocumentPath.path == doc.path)
+                select(DocumentPath.document_id, DocumentPath.content_hash).where(
+                    DocumentPath.path == doc.path
+                )
             ).first()
             if by_hash is not None and by_hash[1] == linker_version:
                 outcome = "duplicate" if old_path is None or old_path[0] != by_hash[0] else "unchanged"
@@ -211,8 +221,9 @@ class Store:
             if by_hash is not None:  # same text, older linker: keep the document row, redo its contents
                 document_id = by_hash[0]
                 _clear_contents(conn, document_id)
-                conn.execute(update(Document).where(Document.id == document_id).values(
-                    linker_version=linker_version))
+                conn.execute(
+                    update(Document).where(Document.id == document_id).values(linker_version=linker_version)
+                )
                 outcome = "relinked"
             else:
                 document_id = _insert_document(conn, doc, linker_version)
@@ -263,14 +274,21 @@ def _entity_row(entity: EntityRecord) -> dict[str, Any]:
 
 def _point_path(conn: Connection, path: str, document_id: int, content_hash: str, *, exists: bool) -> None:
     if exists:
-        conn.execute(update(DocumentPath).where(DocumentPath.path == path).values(
-            document_id=document_id, content_hash=content_hash))
+        conn.execute(
+            update(DocumentPath)
+            .where(DocumentPath.path == path)
+            .values(document_id=document_id, content_hash=content_hash)
+        )
     else:
-        conn.execute(insert(DocumentPath).values(path=path, document_id=document_id, content_hash=content_hash))
+        conn.execute(
+            insert(DocumentPath).values(path=path, document_id=document_id, content_hash=content_hash)
+        )
 
 
 def _drop_if_orphan(conn: Connection, document_id: int) -> None:
-    still_used = conn.execute(select(DocumentPath.path).where(DocumentPath.document_id == document_id)).first()
+    still_used = conn.execute(
+        select(DocumentPath.path).where(DocumentPath.document_id == document_id)
+    ).first()
     if still_used is None:
         _clear_contents(conn, document_id)
         conn.execute(delete(Document).where(Document.id == document_id))
@@ -288,24 +306,26 @@ def _insert_document(conn: Connection, doc: Any, linker_version: str) -> int:
     taken = conn.execute(select(Document.id).where(Document.slug == slug)).first()
     if taken is not None:  # another post with the same file name: keep slugs unique and stable
         slug = f"{slug}-{doc.content_hash[:8]}"
-    result = conn.execute(insert(Document).values(
-        slug=slug,
-        path=doc.path,
-        series=doc.series,
-        title=doc.title,
-        issue_number=doc.issue_number,
-        published_at=doc.published_at,
-        published_date=doc.published_date,
-        utc_offset_minutes=doc.utc_offset_minutes,
-        authors=list(doc.authors),
-        editors=list(doc.editors),
-        tags=list(doc.tags),
-        content_hash=doc.content_hash,
-        encoding=doc.encoding,
-        size=len(doc.source),
-        linker_version=linker_version,
-        source=doc.source,
-    ))
+    result = conn.execute(
+        insert(Document).values(
+            slug=slug,
+            path=doc.path,
+            series=doc.series,
+            title=doc.title,
+            issue_number=doc.issue_number,
+            published_at=doc.published_at,
+            published_date=doc.published_date,
+            utc_offset_minutes=doc.utc_offset_minutes,
+            authors=list(doc.authors),
+            editors=list(doc.editors),
+            tags=list(doc.tags),
+            content_hash=doc.content_hash,
+            encoding=doc.encoding,
+            size=len(doc.source),
+            linker_version=linker_version,
+            source=doc.source,
+        )
+    )
     return int(result.inserted_primary_key[0])
 
 
@@ -314,46 +334,97 @@ def _insert_contents(conn: Connection, document_id: int, linked: LinkedDocument)
     if not doc.items:
         return
     item_rows = [
-        {"document_id": document_id, "position": it.position, "section_path": list(it.section_path),
-         "kind": it.kind, "text": it.text, "char_start": it.start, "char_end": it.end}
+        {
+            "document_id": document_id,
+            "position": it.position,
+            "section_path": list(it.section_path),
+            "kind": it.kind,
+            "text": it.text,
+            "char_start": it.start,
+            "char_end": it.end,
+        }
         for it in doc.items
     ]
-    ids = conn.execute(insert(Item).returning(Item.id, sort_by_parameter_order=True), item_rows).scalars().all()
+    ids = (
+        conn.execute(insert(Item).returning(Item.id, sort_by_parameter_order=True), item_rows).scalars().all()
+    )
     item_id = {it.position: iid for it, iid in zip(doc.items, ids, strict=True)}
     link_rows = [
-        {"item_id": item_id[it.position], "url": ln.url, "anchor": ln.anchor, "char_start": ln.start,
-         "char_end": ln.end, "anchor_start": ln.anchor_start, "anchor_end": ln.anchor_end}
-        for it in doc.items for ln in it.links
+        {
+            "item_id": item_id[it.position],
+            "url": ln.url,
+            "anchor": ln.anchor,
+            "char_start": ln.start,
+            "char_end": ln.end,
+            "anchor_start": ln.anchor_start,
+            "anchor_end": ln.anchor_end,
+        }
+        for it in doc.items
+        for ln in it.links
     ]
     if link_rows:
         conn.execute(insert(Link), link_rows)
     _ensure_entities(conn, linked.new_entities)
     if linked.mentions:
-        conn.execute(insert(Mention), [
-            {"item_id": item_id[m.item_position], "entity_slug": m.entity, "surface": m.surface,
-             "char_start": m.start, "char_end": m.end, "sentence_start": m.sentence_start,
-             "sentence_end": m.sentence_end, "method": m.method, "confidence": m.confidence, "url": m.url}
-            for m in linked.mentions
-        ])
+        conn.execute(
+            insert(Mention),
+            [
+                {
+                    "item_id": item_id[m.item_position],
+                    "entity_slug": m.entity,
+                    "surface": m.surface,
+                    "char_start": m.start,
+                    "char_end": m.end,
+                    "sentence_start": m.sentence_start,
+                    "sentence_end": m.sentence_end,
+                    "method": m.method,
+                    "confidence": m.confidence,
+                    "url": m.url,
+                }
+                for m in linked.mentions
+            ],
+        )
     if linked.relations:
-        conn.execute(insert(Relation), [
-            {"item_id": item_id[r.item_position], "subject_slug": r.subject, "predicate": r.predicate,
-             "object_slug": r.object, "sentence_start": r.sentence_start, "sentence_end": r.sentence_end,
-             "method": r.method, "confidence": r.confidence, "cue": r.cue}
-            for r in linked.relations
-        ])
+        conn.execute(
+            insert(Relation),
+            [
+                {
+                    "item_id": item_id[r.item_position],
+                    "subject_slug": r.subject,
+                    "predicate": r.predicate,
+                    "object_slug": r.object,
+                    "sentence_start": r.sentence_start,
+                    "sentence_end": r.sentence_end,
+                    "method": r.method,
+                    "confidence": r.confidence,
+                    "cue": r.cue,
+                }
+                for r in linked.relations
+            ],
+        )
     if linked.candidates:
         keys = {c.key: c for c in linked.candidates}
-        known = dict(conn.execute(select(Candidate.key, Candidate.id).where(Candidate.key.in_(list(keys)))).all())
+        known = dict(
+            conn.execute(select(Candidate.key, Candidate.id).where(Candidate.key.in_(list(keys)))).all()
+        )
         for key, cand in keys.items():
             if key not in known:
-                known[key] = conn.execute(insert(Candidate).values(
-                    key=key, label=cand.label, kind=cand.kind, url=cand.url)).inserted_primary_key[0]
-        conn.execute(insert(CandidateMention), [
-            {"candidate_id": known[c.key], "item_id": item_id[c.item_position], "surface": c.surface,
-             "char_start": c.start, "char_end": c.end}
-            for c in linked.candidates
-        ])
+                known[key] = conn.execute(
+                    insert(Candidate).values(key=key, label=cand.label, kind=cand.kind, url=cand.url)
+                ).inserted_primary_key[0]
+        conn.execute(
+            insert(CandidateMention),
+            [
+                {
+                    "candidate_id": known[c.key],
+                    "item_id": item_id[c.item_position],
+                    "surface": c.surface,
+                    "char_start": c.start,
+                    "char_end": c.end,
+                }
+                for c in linked.candidates
+            ],
+        )
 
 
 def _ensure_entities(conn: Connection, entities: Iterable[EntityRecord]) -> None:

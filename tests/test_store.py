@@ -32,16 +32,42 @@ def make_document(path: str, source: str = SOURCE, content_hash: str = "h1") -> 
     anchor = source.index("Knative")
     link_end = source.index(")", anchor) + 1
     items = (
-        ItemRecord(0, ("业界要闻",), "bullet", first, first_end, source[first:first_end],
-                   (LinkRecord("https://github.com/knative/", "Knative", first + 2, link_end, anchor,
-                               anchor + len("Knative")),)),
+        ItemRecord(
+            0,
+            ("业界要闻",),
+            "bullet",
+            first,
+            first_end,
+            source[first:first_end],
+            (
+                LinkRecord(
+                    "https://github.com/knative/",
+                    "Knative",
+                    first + 2,
+                    link_end,
+                    anchor,
+                    anchor + len("Knative"),
+                ),
+            ),
+        ),
         ItemRecord(1, ("业界要闻",), "bullet", second, second_end, source[second:second_end]),
     )
     return DocumentRecord(
-        path=path, slug="cloud-native-weekly-zh/sample", series="cloud-native-weekly-zh", title="第1期",
-        issue_number=1, published_at="2019-04-16T19:35:39+08:00", published_date=dt.date(2019, 4, 16),
-        utc_offset_minutes=480, authors=("张磊",), editors=("木环",), tags=("cloud native",),
-        content_hash=content_hash, encoding="utf-8", source=source, items=items,
+        path=path,
+        slug="cloud-native-weekly-zh/sample",
+        series="cloud-native-weekly-zh",
+        title="第1期",
+        issue_number=1,
+        published_at="2019-04-16T19:35:39+08:00",
+        published_date=dt.date(2019, 4, 16),
+        utc_offset_minutes=480,
+        authors=("张磊",),
+        editors=("木环",),
+        tags=("cloud native",),
+        content_hash=content_hash,
+        encoding="utf-8",
+        source=source,
+        items=items,
     )
 
 
@@ -49,7 +75,9 @@ def linked(document: DocumentRecord) -> LinkedDocument:
     start = document.source.index("Knative")
     return LinkedDocument(
         document,
-        mentions=(MentionRecord(0, "knative", "Knative", start, start + 7, "alias", 1.0, start - 4, start + 20),),
+        mentions=(
+            MentionRecord(0, "knative", "Knative", start, start + 7, "alias", 1.0, start - 4, start + 20),
+        ),
         candidates=(CandidateRecord(1, "frobnicator", "Frobnicator", "name", "Istio", 0, 5),),
     )
 
@@ -74,7 +102,7 @@ def test_resolve_db_url_prefers_option_then_environment(monkeypatch: pytest.Monk
 
 
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="folder .* does not exist"):
+    with pytest.raises(StoreError, match=r"folder .* does not exist"):
         Store(f"sqlite:///{tmp_path / 'nope' / 'kg.db'}")
 
 
@@ -87,7 +115,13 @@ def test_new_document_is_stored_with_items_links_mentions_and_candidates(store: 
     assert store.save_document(linked(make_document("a.md")), "v1") == "new"
     counts = store.stats()
     assert {k: counts[k] for k in ("documents", "items", "links", "mentions", "candidates", "entities")} == {
-        "documents": 1, "items": 2, "links": 1, "mentions": 1, "candidates": 1, "entities": 1}
+        "documents": 1,
+        "items": 2,
+        "links": 1,
+        "mentions": 1,
+        "candidates": 1,
+        "entities": 1,
+    }
 
 
 def test_same_post_under_two_paths_is_stored_once(store: Store) -> None:
@@ -116,8 +150,10 @@ def test_new_linker_version_relinks_in_place(store: Store) -> None:
 
 def test_sync_entities_only_writes_when_the_ontology_changed(store: Store) -> None:
     assert store.sync_entities(ENTITIES, "v1") is False
-    renamed = [EntityRecord("knative", "Project", "Knative (serverless)", aliases=(AliasRecord("Knative"),)),
-               EntityRecord("istio", "Project", "Istio")]
+    renamed = [
+        EntityRecord("knative", "Project", "Knative (serverless)", aliases=(AliasRecord("Knative"),)),
+        EntityRecord("istio", "Project", "Istio"),
+    ]
     assert store.sync_entities(renamed, "v2") is True
     assert store.stats()["entities"] == 2
     assert store.meta("ontology_version") == "v2"
