@@ -6,8 +6,10 @@ Each stage lives in its own module; this one only runs them in order and keeps t
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
+import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -18,6 +20,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from kg.store import Store
+
+
+# Below this many files the cost of forking workers outweighs the parallel speed-up.
+PARALLEL_FROM = 40
 
 
 class Linker(Protocol):
@@ -78,8 +84,13 @@ def ingest(
     store: Store,
     linker: Linker | None,
     on_file: Callable[[str, int, int], None] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into the store, linking as it goes; unchanged files are skipped by hash."""
+    """Ingest files and folders into the store, linking as it goes; unchanged files are skipped by hash.
+
+    Parsing and linking are pure, so they run in `workers` forked processes; only this process writes SQL,
+    one transaction per file, in file order (so row ids are reproducible).
+    """
     from kg.ingest import discover, read_bytes
 
     report = IngestReport()
@@ -88,24 +99,54 @@ def ingest(
     if linker is not None:
         store.sync_entities(linker.entities(), linker.version)
     known_paths = store.path_states()
-    for number, path in enumerate(files, 1):
-        if on_file is not None:
-            on_file(path, number, len(files))
+    pending: list[tuple[str, bytes]] = []
+    for path in files:
         try:
             raw = read_bytes(path)
-            state = known_paths.get(path)
-            if state and state.content_hash == content_hash(raw) and state.linker_version == linker_version:
-                report.outcomes["unchanged"] += 1
-                continue
-            linked = parse_and_link(path, raw, linker)
         except RejectedFile as rejection:
             report.rejected.append(str(rejection))
             continue
-        outcome = store.save_document(linked, linker_version)
+        state = known_paths.get(path)
+        if state and state.content_hash == content_hash(raw) and state.linker_version == linker_version:
+            report.outcomes["unchanged"] += 1
+        else:
+            pending.append((path, raw))
+    for number, (path, result) in enumerate(_parse_all(pending, linker, workers), 1):
+        if on_file is not None:
+            on_file(path, number, len(pending))
+        if isinstance(result, str):
+            report.rejected.append(result)
+            continue
+        outcome = store.save_document(result, linker_version)
         report.outcomes[outcome] += 1
         if outcome in ("new", "changed", "relinked"):
-            report.items += len(linked.document.items)
-            report.mentions += len(linked.mentions)
-            report.candidates += len(linked.candidates)
-            report.relations += len(linked.relations)
+            report.items += len(result.document.items)
+            report.mentions += len(result.mentions)
+            report.candidates += len(result.candidates)
+            report.relations += len(result.relations)
     return report
+
+
+# Set in forked workers before they start, so the linker is shared copy-on-write instead of pickled.
+_worker_linker: Linker | None = None
+
+
+def _parse_one(task: tuple[str, bytes]) -> tuple[str, LinkedDocument | str]:
+    path, raw = task
+    try:
+        return path, parse_and_link(path, raw, _worker_linker)
+    except RejectedFile as rejection:
+        return path, str(rejection)
+
+
+def _parse_all(
+    pending: list[tuple[str, bytes]], linker: Linker | None, workers: int | None
+) -> Iterator[tuple[str, LinkedDocument | str]]:
+    global _worker_linker
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    _worker_linker = linker
+    if workers <= 1 or len(pending) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        yield from map(_parse_one, pending)
+        return
+    with mp.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(_parse_one, pending, chunksize=4)
