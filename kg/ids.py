@@ -12,6 +12,8 @@ BASE = "https://w3id.org/cnkg/"
 ONTOLOGY = BASE + "ontology#"  # our own terms (ontology/cnkg.ttl)
 ENTITY = BASE + "entity/"
 ISSUE = BASE + "issue/"
+SERIES = BASE + "series/"
+PERSON = BASE + "person/"
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9._~-]+")
 
@@ -49,9 +51,56 @@ def mention_iri(document_slug: str, position: int, start: int, end: int, entity_
     return f"{item_iri(document_slug, position)}/mention/{start}-{end}/{quote(entity_slug, safe='-._~')}"
 
 
-def relation_iri(document_slug: str, position: int, subject: str, predicate: str, obj: str) -> str:
+def relation_iri(
+    document_slug: str,
+    position: int,
+    subject: str,
+    predicate: str,
+    obj: str,
+    sentence_start: int | None = None,
+) -> str:
+    """One relation per item and triple; with `sentence_start`, one per sentence stating it."""
     key = "/".join(quote(part, safe="-._~") for part in (subject, predicate, obj))
-    return f"{item_iri(document_slug, position)}/relation/{key}"
+    where = "" if sentence_start is None else f"/{sentence_start}"
+    return f"{item_iri(document_slug, position)}/relation/{key}{where}"
+
+
+def sentence_iri(document_slug: str, start: int, end: int) -> str:
+    """A sentence is keyed by its span in the issue's source text (offsets are stable for the same input)."""
+    return f"{issue_iri(document_slug)}/sentence/{start}-{end}"
+
+
+def series_iri(series: str) -> str:
+    return SERIES + quote(series, safe="-._~")
+
+
+def person_iri(name: str) -> str:
+    """Authors and editors are known only by the name written in the post; case and spacing are folded."""
+    return PERSON + slugify(" ".join(name.split()))
+
+
+def hosting_iri(entity_slug: str) -> str:
+    """The qualified hosting of an entity by a foundation (maturity and dates) hangs off the entity IRI."""
+    return entity_iri(entity_slug) + "#hosting"
+
+
+# Characters an IRI may not contain (RFC 3987 excludes them; N-Triples and Turtle reject them).
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+_IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def web_iri(url: str | None) -> str | None:
+    """An IRI for a URL from a post or the ontology, percent-encoding what IRIs forbid; None without scheme."""
+    if not url:
+        return None
+    url = url.strip()
+    if not _IRI_SCHEME.match(url):
+        return None
+    url = _BAD_PERCENT.sub("%25", url)
+    head, hash_, fragment = url.partition("#")
+    url = head + hash_ + fragment.replace("#", "%23")  # a second '#' is not allowed in an IRI
+    return _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
 
 
 def proposal_slug(owner: str, repo: str, number: int | str) -> str:
