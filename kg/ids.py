@@ -91,7 +91,7 @@ _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def web_iri(url: str | None) -> str | None:
-    """An IRI for a URL from a post or the ontology, percent-encoding what IRIs forbid; None without scheme."""
+    """An IRI for a URL from a post or the ontology, percent-encoding what IRIs forbid; None if no scheme."""
     if not url:
         return None
     url = url.strip()
