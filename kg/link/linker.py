@@ -1,0 +1,335 @@
+"""The link stage: every item of a parsed post in, mentions with exact source spans out.
+
+Order of work for one document (all pure, given the loaded EntityBase):
+1. mask what is never linked by alias (text outside items, link URLs, code, HTML) and normalise the rest;
+2. hyperlinks: proposals (PR/issue/KEP), known repositories, organizations and project sites (method `url`),
+   unknown repositories become candidates; every linked entity is evidence for its item;
+3. aliases: one Aho-Corasick scan of the document, case and ambiguity rules, leftmost-longest (`alias`);
+4. rules: releases after a project name, CVEs, `KEP-1234` in text (`rule`);
+5. candidates (mixed-case names no alias covers), sentence spans, relations (kg.relations).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kg.link import urls as url_rules
+from kg.link.candidates import name_candidate, name_spans, repository_candidate
+from kg.link.matcher import AliasIndex
+from kg.link.resolve import Accepted, Evidence, leftmost_longest, resolve_hit, unambiguous_slugs
+from kg.link.rules import cve_hits, kep_text_hits, release_after
+from kg.link.textprep import View, apply_mask, make_view, mask_spans
+from kg.models import (
+    CandidateRecord,
+    DocumentRecord,
+    EntityRecord,
+    ItemRecord,
+    LinkedDocument,
+    MentionRecord,
+)
+from kg.text import sentence_of, sentence_spans
+
+# Bump when a change to the linking code should re-link stored documents.
+LINKER_CODE_VERSION = "1"
+
+CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "owner-project": 0.8, "rule": 0.95}
+# Types a project site link may name by itself (an organization's site is evidence, not a mention).
+HOST_LINKABLE = frozenset({"Project", "Specification"})
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
+
+
+class Linker:
+    """Links documents against one EntityBase; `version` changes whenever the base or this code does."""
+
+    def __init__(self, base: Any, index: AliasIndex | None = None) -> None:
+        from kg.link.cache import build_index
+
+        self.base = base
+        self.index = index if index is not None else build_index(base)
+        self.version = f"{base.version[:16]}+link{LINKER_CODE_VERSION}"
+        self._nlp: Any = None
+
+    @classmethod
+    def load(cls, ontology_root: Path | None = None) -> Linker:
+        """The linker for the ontology at `ontology_root` (default: the repository's ontology/)."""
+        from kg.link.cache import cached_index
+        from kg.ontology import load_base
+
+        base = load_base(ontology_root)
+        return cls(base, cached_index(base))
+
+    def entities(self) -> Iterable[EntityRecord]:
+        return self.base.entities.values()
+
+    def nlp(self) -> Any:
+        """A spaCy pipeline whose `cnkg_entity_ruler` component puts this linker's mentions on `doc.spans`."""
+        if self._nlp is None:
+            from kg.link.spacy_pipeline import make_nlp
+
+            self._nlp = make_nlp(self)
+        return self._nlp
+
+    def link(self, document: DocumentRecord) -> LinkedDocument:
+        return _DocumentLinker(self, document).run()
+
+    def link_text(self, text: str) -> LinkedDocument:
+        """Link a snippet (each line one item, inline markdown links as evidence); for notebooks and tests."""
+        from kg.link.adhoc import document_from_text
+
+        return self.link(document_from_text(text))
+
+
+class _DocumentLinker:
+    """The state of linking one document (split out so each step reads as one method)."""
+
+    def __init__(self, linker: Linker, document: DocumentRecord) -> None:
+        self.linker = linker
+        self.base = linker.base
+        self.entities: dict[str, EntityRecord] = linker.base.entities
+        self.document = document
+        self.items = sorted(document.items, key=lambda it: it.start)
+        self.starts = [it.start for it in self.items]
+        self.evidence = Evidence(self.entities)
+        self.found: list[tuple[ItemRecord, str, int, int, str, float, str | None]] = []
+        self.new_entities: dict[str, EntityRecord] = {}
+        self.candidates: list[CandidateRecord] = []
+        self._lower: dict[int, str] = {}
+
+    def run(self) -> LinkedDocument:
+        if not self.items:
+            return LinkedDocument(self.document)
+        view = self._view()
+        for item in self.items:
+            self._link_urls(item)
+        accepted = self._link_aliases(view)
+        self._apply_rules(view, accepted)
+        self._name_candidates(view, accepted)
+        mentions = self._mentions()
+        from kg.relations import find_relations
+
+        relations = tuple(find_relations(self.document, mentions))
+        return LinkedDocument(
+            self.document,
+            mentions=tuple(mentions),
+            candidates=tuple(sorted(self.candidates, key=lambda c: (c.start, c.end, c.key))),
+            relations=relations,
+            new_entities=tuple(self.new_entities[s] for s in sorted(self.new_entities)),
+        )
+
+    # ------------------------------------------------------------------ views and items
+
+    def _view(self) -> View:
+        source = self.document.source
+        spans = mask_spans(source)
+        previous = 0
+        for item in self.items:
+            spans.append((previous, item.start))
+            previous = max(previous, item.end)
+            for link in item.links:
+                spans.append((link.start, link.anchor_start))
+                spans.append((link.anchor_end, link.end))
+        spans.append((previous, len(source)))
+        return make_view(apply_mask(source, spans))
+
+    def _item_at(self, start: int) -> ItemRecord | None:
+        index = bisect.bisect_right(self.starts, start) - 1
+        if index >= 0 and self.items[index].start <= start < self.items[index].end:
+            return self.items[index]
+        return None
+
+    def _item_lower(self, item: ItemRecord) -> str:
+        if item.position not in self._lower:
+            self._lower[item.position] = item.text.lower()
+        return self._lower[item.position]
+
+    def _add(self, item: ItemRecord, slug: str, start: int, end: int, method: str, confidence: float,
+             url: str | None = None) -> None:
+        self.found.append((item, slug, start, end, method, confidence, url))
+
+    # ------------------------------------------------------------------ hyperlinks
+
+    def _link_urls(self, item: ItemRecord) -> None:
+        inside_links = []
+        for link in item.links:
+            inside_links.append((link.start, link.end))
+            start, end = link.anchor_start, link.anchor_end
+            if end <= start or not self.document.source[start:end].strip():
+                start, end = _url_span(self.document.source, link.start, link.end, link.url)
+            self._link_url(item, link.url, link.anchor, start, end)
+        for match in _BARE_URL.finditer(item.text):
+            start, end = match.start() + item.start, match.end() + item.start
+            if any(s <= start < e for s, e in inside_links):
+                continue
+            url = match.group().rstrip(".,;:!?")
+            self._link_url(item, url, url, start, start + len(url))
+
+    def _link_url(self, item: ItemRecord, url: str, anchor: str, start: int, end: int) -> None:
+        if end <= start:
+            return
+        proposal = url_rules.proposal_ref(url)
+        if proposal is not None:
+            self._add_proposal(item, proposal, anchor, start, end, "url")
+            return
+        github = url_rules.github_ref(url)
+        if github is not None:
+            self._link_github(item, github, url, start, end)
+            return
+        host, path = url_rules.split_url(url)
+        slug = self.base.by_host(host, path) if host else None
+        if slug is None or slug not in self.entities:
+            return
+        self.evidence.add_url(item.position, slug)
+        entity = self.entities[slug]
+        if entity.type in HOST_LINKABLE or _specific_homepage(entity, host, path):
+            self._add(item, slug, start, end, "url", CONFIDENCE["host"])
+
+    def _link_github(
+        self, item: ItemRecord, ref: url_rules.GithubRef, url: str, start: int, end: int
+    ) -> None:
+        owner_slug = self.base.by_repository(ref.owner, None)
+        if ref.repo is None:
+            if owner_slug in self.entities:
+                self.evidence.add_url(item.position, owner_slug)
+                self._add(item, owner_slug, start, end, "url", CONFIDENCE["org"])
+            return
+        repo_slug = self.base.by_repository(ref.owner, ref.repo)
+        if repo_slug in self.entities and (repo_slug != owner_slug or _claims(self.entities[repo_slug], ref)):
+            self.evidence.add_url(item.position, repo_slug)
+            self._add(item, repo_slug, start, end, "url", CONFIDENCE["repo"])
+            return
+        surface = self.document.source[start:end]
+        self.candidates.append(
+            repository_candidate(item.position, ref.owner, ref.repo, surface, start, end, url)
+        )
+        if owner_slug in self.entities:
+            self.evidence.add_url(item.position, owner_slug)
+            if self.entities[owner_slug].type == "Project":  # kubernetes/test-infra is part of Kubernetes
+                self._add(item, owner_slug, start, end, "url", CONFIDENCE["owner-project"])
+
+    def _add_proposal(self, item: ItemRecord, ref: url_rules.ProposalRef, anchor: str, start: int, end: int,
+                      method: str) -> None:
+        project = url_rules.project_of_repo(self.base, ref.owner, ref.repo)
+        project = project if project in self.entities else None
+        if ref.slug not in self.new_entities:
+            self.new_entities[ref.slug] = EntityRecord(
+                slug=ref.slug,
+                type="Proposal",
+                label=url_rules.proposal_label(ref, anchor),
+                part_of=project,
+                source="linker",
+                data={"url": ref.url, "kind": ref.kind, "repository": f"{ref.owner}/{ref.repo}",
+                      "number": ref.number},
+            )
+        if project is not None:
+            self.evidence.add_url(item.position, project)
+        self._add(item, ref.slug, start, end, method, CONFIDENCE["proposal"], ref.url)
+
+    # ------------------------------------------------------------------ aliases and rules
+
+    def _link_aliases(self, view: View) -> list[tuple[Accepted, ItemRecord]]:
+        hits = self.linker.index.scan(view)
+        self.evidence.in_document = unambiguous_slugs(hits)
+        accepted: list[Accepted] = []
+        items: dict[int, ItemRecord] = {}
+        for hit in hits:
+            start, _end = view.source_span(hit.start, hit.end)
+            item = self._item_at(start)
+            if item is None:
+                continue
+            choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities)
+            if choice is not None:
+                accepted.append(choice)
+                items[choice.start] = item
+        kept = leftmost_longest(accepted)
+        for acc in kept:
+            start, end = view.source_span(acc.start, acc.end)
+            self._add(items[acc.start], acc.slug, start, end, "alias", acc.confidence)
+        # A link whose anchor already names its entity needs no second mention.
+        alias_spans = {(f[0].position, f[1], f[2], f[3]) for f in self.found if f[4] == "alias"}
+        self.found = [f for f in self.found if f[4] != "url" or not _covered(f, alias_spans)]
+        return [(acc, items[acc.start]) for acc in kept]
+
+    def _apply_rules(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
+        for acc, item in accepted:
+            release = release_after(view.folded, acc.end, self.entities[acc.slug])
+            if release is not None:
+                end, entity = release
+                self.new_entities.setdefault(entity.slug, entity)
+                start, stop = view.source_span(acc.start, end)
+                self._add(item, entity.slug, start, stop, "rule", CONFIDENCE["rule"])
+        for hit in cve_hits(view.folded):
+            start, end = view.source_span(hit.start, hit.end)
+            item = self._item_at(start)
+            if item is not None:
+                self.new_entities.setdefault(hit.slug, hit.entity)
+                self._add(item, hit.slug, start, end, "rule", CONFIDENCE["rule"])
+        for v_start, v_end, number in kep_text_hits(view.folded):
+            start, end = view.source_span(v_start, v_end)
+            item = self._item_at(start)
+            if item is not None:
+                ref = url_rules.kep_ref(number)
+                self._add_proposal(item, ref, f"KEP-{ref.number}", start, end, "rule")
+
+    def _name_candidates(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
+        automaton = self.linker.index.automaton
+        taken = sorted((acc.start, acc.end) for acc, _item in accepted)
+        for v_start, v_end, word in name_spans(view.folded, lambda key: key in automaton):
+            index = bisect.bisect_right(taken, (v_start, 1 << 62)) - 1
+            if index >= 0 and taken[index][1] > v_start:
+                continue
+            start, end = view.source_span(v_start, v_end)
+            item = self._item_at(start)
+            if item is not None:
+                surface = self.document.source[start:end]
+                self.candidates.append(name_candidate(item.position, word, surface, start, end))
+
+    # ------------------------------------------------------------------ output
+
+    def _mentions(self) -> list[MentionRecord]:
+        source = self.document.source
+        sentences: dict[int, list[tuple[int, int]]] = {}
+        out: dict[tuple[int, int, str], MentionRecord] = {}
+        for item, slug, start, end, method, confidence, url in self.found:
+            if item.position not in sentences:
+                sentences[item.position] = sentence_spans(item.text, item.start)
+            s_start, s_end = sentence_of(sentences[item.position], start, end)
+            key = (start, end, slug)
+            if key in out:
+                continue
+            out[key] = MentionRecord(item.position, slug, source[start:end], start, end, method, confidence,
+                                     s_start, s_end, url)
+        return [out[k] for k in sorted(out)]
+
+
+def _covered(found: tuple[Any, ...], alias_spans: set[tuple[int, str, int, int]]) -> bool:
+    item, slug, start, end = found[0], found[1], found[2], found[3]
+    return any(p == item.position and s == slug and start <= a < end for p, s, a, _b in alias_spans)
+
+
+def _claims(entity: EntityRecord, ref: url_rules.GithubRef) -> bool:
+    wanted = (ref.owner.lower(), (ref.repo or "").lower())
+    repos = list(entity.data.get("repositories", [])) + ([entity.repository] if entity.repository else [])
+    for repo_url in repos:
+        found = url_rules.github_ref(repo_url)
+        if found is not None and (found.owner.lower(), (found.repo or "").lower()) == wanted:
+            return True
+    return False
+
+
+def _specific_homepage(entity: EntityRecord, host: str, path: str) -> bool:
+    """Whether a link lies under the entity's own homepage path (cloud.google.com/run/...), not its host."""
+    if not entity.homepage:
+        return False
+    home_host, home_path = url_rules.split_url(entity.homepage)
+    home_path = home_path.rstrip("/")
+    return bool(home_path) and home_host == host and (path.rstrip("/") + "/").startswith(home_path + "/")
+
+
+def _url_span(source: str, start: int, end: int, url: str) -> tuple[int, int]:
+    """Where the URL itself is written inside a link (for links without anchor text)."""
+    at = source.find(url, start, end)
+    return (at, at + len(url)) if at >= 0 else (start, end)

@@ -1,0 +1,168 @@
+"""Dictionary recognition: one Aho-Corasick automaton of every alias, with word-boundary and case rules.
+
+The automaton scans the lower-cased normalised view (see textprep); each hit is checked on the *folded*
+view (case kept) for Latin word boundaries and for case. Chinese characters are boundaries, so a Latin name
+glued to Chinese text (`基于Knative体系`) is found, while a name inside a longer identifier (`Istiod`,
+`KubernetesOperator`, `istio-init`, `sigs.k8s.io`) is not. Hits keep every entity their alias may denote;
+choosing between them (ambiguity, evidence) is the linker's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import ahocorasick
+
+from kg.link.textprep import View, lower_same_length, strip_invisible
+
+# Aliases this short (Latin letters) must match with their exact case: `ACK`, `EKS`, `MIG`, `Kind`.
+EXACT_CASE_MAX_LEN = 4
+# Scanning a huge document in chunks bounds the work per call; chunks overlap by the longest alias.
+CHUNK = 1 << 20
+
+# `Kubernetes-native`, `Envoy-based`: a hyphen followed by one of these keeps the name a name.
+HYPHEN_SUFFIXES = frozenset(
+    str.split(
+        "based native compatible powered like style friendly specific related centric aware ready enabled "
+    "driven first focused certified conformant only managed hosted backed built centered oriented "
+        "integrated style flavored approved sponsored"
+    )
+)
+# `non-Kubernetes`, `multi-cloud`: a hyphen after one of these prefixes keeps the name a name.
+HYPHEN_PREFIXES = frozenset(str.split("non pre post multi cross anti pro self"))
+
+_WORD_AFTER_HYPHEN = re.compile(r"[A-Za-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class AliasEntry:
+    """One (alias, entity) pair as the automaton stores it."""
+
+    slug: str
+    text: str  # the alias as written, folded and without zero-width characters
+    exact_case: bool
+    ambiguous: bool
+    lang: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An alias found in the view: view offsets, the folded surface and the entries it may stand for."""
+
+    start: int
+    end: int
+    surface: str
+    entries: tuple[AliasEntry, ...]
+
+
+def _is_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def needs_exact_case(text: str, ambiguous: bool) -> bool:
+    letters = [c for c in text if c.isascii() and c.isalpha()]
+    if not letters:
+        return False
+    return ambiguous or len(text) <= EXACT_CASE_MAX_LEN
+
+
+def case_ok(entry: AliasEntry, surface: str) -> bool:
+    """Whether `surface` may stand for `entry` given its case rule.
+
+    An exact-case alias written in lower case (`etcd`) also matches its capitalised form at the start of a
+    sentence (`Etcd`); an alias with capitals (`ACK`, `Kind`) must match exactly.
+    """
+    if not entry.exact_case or surface == entry.text:
+        return True
+    return entry.text.islower() and surface == entry.text[:1].upper() + entry.text[1:]
+
+
+class AliasIndex:
+    """The automaton over all aliases; build once per ontology version (it pickles, see kg.link.cache)."""
+
+    def __init__(self, entries: Iterable[AliasEntry]) -> None:
+        table: dict[str, list[AliasEntry]] = {}
+        for entry in entries:
+            key = lower_same_length(entry.text)
+            if not key.strip():
+                continue
+            bucket = table.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+        self.automaton = ahocorasick.Automaton()
+        for key, bucket in table.items():
+            self.automaton.add_word(key, (len(key), tuple(bucket)))
+        self.max_len = max((len(k) for k in table), default=1)
+        if table:
+            self.automaton.make_automaton()
+        self.size = len(table)
+
+    def scan(self, view: View, chunk: int = CHUNK) -> list[Hit]:
+        """Every alias hit on word boundaries in the view, in order of start (overlaps kept)."""
+        if self.size == 0:
+            return []
+        hits: dict[tuple[int, int], Hit] = {}
+        for base, piece in _chunks(view.lowered, chunk, self.max_len):
+            for last, (length, entries) in self.automaton.iter(piece):
+                end = base + last + 1
+                start = end - length
+                if (start, end) in hits or not _bounded(view.folded, start, end):
+                    continue
+                hits[start, end] = Hit(start, end, view.folded[start:end], entries)
+        return sorted(hits.values(), key=lambda h: (h.start, -h.end))
+
+
+def _chunks(text: str, size: int, overlap: int) -> Iterator[tuple[int, str]]:
+    if len(text) <= size:
+        yield 0, text
+        return
+    step = max(size - overlap, 1)
+    for base in range(0, len(text), step):
+        yield base, text[base : base + size]
+        if base + size >= len(text):
+            break
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Latin edges of a hit must not continue a longer identifier."""
+    if _is_word(text[start]) and start > 0 and not _left_ok(text, start):
+        return False
+    return not (_is_word(text[end - 1]) and end < len(text) and not _right_ok(text, end))
+
+
+def _left_ok(text: str, start: int) -> bool:
+    before = text[start - 1]
+    if _is_word(before):
+        return False
+    if before in "_.-" and start > 1 and _is_word(text[start - 2]):
+        if before != "-":
+            return False
+        word_start = start - 1
+        while word_start > 0 and _is_word(text[word_start - 1]):
+            word_start -= 1
+        return text[word_start : start - 1].lower() in HYPHEN_PREFIXES
+    return True
+
+
+def _right_ok(text: str, end: int) -> bool:
+    after = text[end]
+    if _is_word(after):
+        return False
+    if after in "_.-" and end + 1 < len(text) and _is_word(text[end + 1]):
+        if after != "-":
+            return False
+        word = _WORD_AFTER_HYPHEN.match(text, end + 1)
+        return word is not None and word.group().lower() in HYPHEN_SUFFIXES
+    return True
+
+
+def entries_for(slug: str, aliases: Iterable[tuple[str, str, bool]]) -> list[AliasEntry]:
+    """AliasEntry rows for one entity from (text, lang, ambiguous) triples."""
+    out = []
+    for text, lang, ambiguous in aliases:
+        folded = strip_invisible(text).strip()
+        if folded:
+            out.append(AliasEntry(slug, folded, needs_exact_case(folded, ambiguous), ambiguous, lang))
+    return out

@@ -1,0 +1,127 @@
+"""Deciding what an alias hit means: case, ambiguity evidence, and one entity per span.
+
+The ambiguity rule (documented in ontology/README.md): an ambiguous alias links only when written with its
+exact case AND the same item or document gives evidence for that entity: a link in the item to its
+repository or homepage, an unambiguous alias of the same entity anywhere in the document, or one of its
+`context` words in the item. Latin aliases of one or two letters are always treated as ambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from kg.link.matcher import AliasEntry, Hit, case_ok
+from kg.models import EntityRecord
+
+# When one surface may denote several entities, the more specific kind wins.
+TYPE_PREFERENCE = {"Project": 0, "Product": 1, "Specification": 2, "Organization": 3, "Concept": 4}
+
+CONFIDENCE_EXACT = 0.95
+CONFIDENCE_FOLDED_CASE = 0.9
+CONFIDENCE_AMBIGUOUS = 0.8
+
+
+def needs_evidence(entry: AliasEntry) -> bool:
+    if entry.ambiguous:
+        return True
+    latin = entry.text.isascii()
+    return latin and len(entry.text) <= 2
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """An alias hit resolved to one entity (view offsets)."""
+
+    start: int
+    end: int
+    slug: str
+    confidence: float
+
+
+class Evidence:
+    """What a document offers in favour of an entity: linked URLs per item, unambiguous mentions, context."""
+
+    def __init__(self, entities: Mapping[str, EntityRecord]) -> None:
+        self.entities = entities
+        self.by_item: dict[int, set[str]] = {}
+        self.in_document: set[str] = set()
+        self._context: dict[str, re.Pattern[str] | None] = {}
+
+    def add_url(self, item: int, slug: str) -> None:
+        self.by_item.setdefault(item, set()).add(slug)
+
+    def for_entity(self, slug: str, item: int, item_text_lower: str) -> bool:
+        if slug in self.in_document or slug in self.by_item.get(item, ()):
+            return True
+        pattern = self._context_pattern(slug)
+        return pattern is not None and pattern.search(item_text_lower) is not None
+
+    def _context_pattern(self, slug: str) -> re.Pattern[str] | None:
+        if slug not in self._context:
+            entity = self.entities.get(slug)
+            raw = entity.data.get("context", []) if entity else []
+            words = [w.strip().lower() for w in raw if w.strip()]
+            self._context[slug] = _word_pattern(words) if words else None
+        return self._context[slug]
+
+
+def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    # Latin context words need word boundaries; Chinese ones are matched as substrings.
+    parts = [
+        rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w)
+        for w in sorted(set(words), key=len, reverse=True)
+    ]
+    return re.compile("|".join(parts))
+
+
+def unambiguous_slugs(hits: Iterable[Hit]) -> set[str]:
+    """Entities written somewhere in the document with an alias that needs no evidence."""
+    found = set()
+    for hit in hits:
+        for entry in hit.entries:
+            if not needs_evidence(entry) and case_ok(entry, hit.surface):
+                found.add(entry.slug)
+    return found
+
+
+def resolve_hit(
+    hit: Hit, item: int, item_text_lower: str, evidence: Evidence, entities: Mapping[str, EntityRecord]
+) -> Accepted | None:
+    """The one entity `hit` stands for, or None when case or evidence rules it out."""
+    options: list[tuple[tuple[int, int, int, str, float], str, float]] = []
+    for entry in hit.entries:
+        if not case_ok(entry, hit.surface) or entry.slug not in entities:
+            continue
+        supported = evidence.for_entity(entry.slug, item, item_text_lower)
+        if needs_evidence(entry) and not supported:
+            continue
+        if needs_evidence(entry):
+            confidence = CONFIDENCE_AMBIGUOUS
+        else:
+            confidence = CONFIDENCE_EXACT if hit.surface == entry.text else CONFIDENCE_FOLDED_CASE
+        entity = entities[entry.slug]
+        rank = (
+            0 if supported else 1,
+            1 if needs_evidence(entry) else 0,
+            TYPE_PREFERENCE.get(entity.type, 9),
+            entry.slug,
+            -confidence,
+        )
+        options.append((rank, entry.slug, confidence))
+    if not options:
+        return None
+    _rank, slug, confidence = min(options)
+    return Accepted(hit.start, hit.end, slug, confidence)
+
+
+def leftmost_longest(accepted: list[Accepted]) -> list[Accepted]:
+    """Non-overlapping hits, preferring the one that starts first, then the longest."""
+    out: list[Accepted] = []
+    last_end = -1
+    for acc in sorted(accepted, key=lambda a: (a.start, -(a.end - a.start))):
+        if acc.start >= last_end:
+            out.append(acc)
+            last_end = acc.end
+    return out

@@ -1,0 +1,72 @@
+"""Rule-based recognition: releases (`Istio 1.1.2`), CVEs (`CVE-2019-5736`) and KEPs written as `KEP-1234`.
+
+These entities are not in the ontology files; the linker mints them (source `linker`) the first time they
+are seen. Slugs: a release is `<project>@<version>` (version without a leading `v`), a CVE is its id in
+lower case, a KEP is `kubernetes/enhancements#NNNN` (see kg.link.urls).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.models import EntityRecord
+
+# Right after a project name: `1.1.2`, `v1.37.0-rc.1`, `v3.3`; not a date, not part of a longer number.
+RELEASE_AFTER = re.compile(
+    r"[ \t]?(?:version[ \t])?([vV]?(\d+\.\d+(?:\.\d+)?(?:-(?:alpha|beta|rc|pre|preview|ga)(?:\.?\d+)*)?))"
+    r"(?![0-9A-Za-z]|\.\d|-\w)"
+)
+CVE = re.compile(r"(?<![A-Za-z0-9-])CVE-(\d{4})-(\d{4,7})(?![0-9])", re.I)
+KEP_TEXT = re.compile(r"(?<![A-Za-z0-9])KEP[ -]?#?(\d{1,5})(?![0-9])")
+
+# Release rules apply to these types only (a version after an organization's name is not a release).
+RELEASABLE = frozenset({"Project", "Product", "Specification"})
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    start: int  # view offsets
+    end: int
+    slug: str
+    entity: EntityRecord
+
+
+def release_after(view_text: str, end: int, project: EntityRecord) -> tuple[int, EntityRecord] | None:
+    """The release written right after a mention of `project` ending at `end`: (view end, entity)."""
+    if project.type not in RELEASABLE:
+        return None
+    match = RELEASE_AFTER.match(view_text, end)
+    if match is None:
+        return None
+    version = match.group(2)
+    label = f"{project.label} {version}"
+    entity = EntityRecord(
+        slug=f"{project.slug}@{version.lower()}",
+        type="Release",
+        label=label,
+        part_of=project.slug,
+        source="linker",
+        data={"version": version},
+    )
+    return match.end(), entity
+
+
+def cve_hits(view_text: str) -> list[RuleHit]:
+    hits = []
+    for match in CVE.finditer(view_text):
+        ident = f"CVE-{match.group(1)}-{match.group(2)}"
+        entity = EntityRecord(
+            slug=ident.lower(),
+            type="Vulnerability",
+            label=ident,
+            source="linker",
+            data={"url": f"https://nvd.nist.gov/vuln/detail/{ident}"},
+        )
+        hits.append(RuleHit(match.start(), match.end(), entity.slug, entity))
+    return hits
+
+
+def kep_text_hits(view_text: str) -> list[tuple[int, int, str]]:
+    """(view start, view end, KEP number) for every `KEP-1234` / `KEP 1234` / `KEP #1234` in the text."""
+    return [(m.start(), m.end(), m.group(1)) for m in KEP_TEXT.finditer(view_text)]

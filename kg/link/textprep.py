@@ -1,0 +1,110 @@
+"""Text as the matcher sees it: masked, normalised and lower-cased, with a way back to exact source offsets.
+
+Matching runs over a *normalised view* of the document source: regions that must not be linked (URLs of
+markdown links, bare URLs, code spans, fenced code, HTML tags, images, text outside items) are blanked with
+NUL, full-width ASCII and odd spaces are folded to ASCII, and zero-width characters are dropped. Dropping
+characters shifts offsets, so a view keeps an index back into the source; every span the matcher reports is
+mapped back, which is why `source[start:end] == surface` holds however the text was written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MASK = "\x00"
+
+# Zero-width and invisible format characters that writers (and CMS editors) leave inside names.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+
+# Full-width ASCII (U+FF01..U+FF5E) -> ASCII, plus spaces that are not U+0020.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
+
+# Regions never linked by alias. Order does not matter: the union is masked.
+_MASK_PATTERNS = (
+    re.compile(r"^ {0,3}(```|~~~)[^\n]*\n.*?(^ {0,3}\1[^\n]*$|\Z)", re.S | re.M),  # fenced code
+    re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S),  # inline code spans
+    re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"),  # images, alt text included (it is usually a file name)
+    re.compile(r"\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)"),  # the URL part of an inline link
+    re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$", re.M),  # reference link definitions
+    re.compile(r"<(?:https?://|mailto:)[^>\s]*>"),  # autolinks
+    re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`，。、）（]+", re.I),  # bare URLs
+    re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),  # HTML tags (their text content stays)
+    re.compile(r"<!--.*?-->", re.S),  # HTML comments
+    re.compile(r"\{\{[<%].*?[%>]\}\}", re.S),  # Hugo shortcodes
+)
+
+
+def mask_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that alias matching must skip (unsorted, may overlap)."""
+    spans: list[tuple[int, int]] = []
+    for pattern in _MASK_PATTERNS:
+        spans.extend(m.span() for m in pattern.finditer(text))
+    return spans
+
+
+def apply_mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with `spans` blanked by MASK (same length)."""
+    marks = bytearray(len(text))
+    for start, end in spans:
+        marks[start:end] = b"\x01" * (end - start)
+    if not any(marks):
+        return text
+    out: list[str] = []
+    pos = 0
+    for match in re.finditer(rb"\x01+", bytes(marks)):
+        out.append(text[pos : match.start()])
+        out.append(MASK * (match.end() - match.start()))
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII and non-ASCII spaces folded to ASCII; same length as `text`."""
+    return text.translate(_FOLD)
+
+
+def lower_same_length(text: str) -> str:
+    """Lower-case without changing the length (a few characters, such as U+0130, lower to two)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A normalised view of a source text: `folded` keeps case, `lowered` is what the automaton scans.
+
+    `index[i]` is the source offset of view character i (None when the view is the source, char for char).
+    """
+
+    folded: str
+    lowered: str
+    index: tuple[int, ...] | None
+    size: int  # length of the source
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span of view span `start:end` (zero-width characters inside it included)."""
+        if self.index is None:
+            return start, end
+        return self.index[start], self.index[end - 1] + 1
+
+
+def make_view(masked_source: str) -> View:
+    folded = fold(masked_source)
+    index: tuple[int, ...] | None = None
+    if _ZERO_WIDTH_RE.search(folded):
+        kept = [i for i, c in enumerate(folded) if c not in ZERO_WIDTH]
+        folded = "".join(folded[i] for i in kept)
+        index = tuple(kept)
+    return View(folded, lower_same_length(folded), index, len(masked_source))
+
+
+def strip_invisible(text: str) -> str:
+    """Alias text as matched: folded and without zero-width characters (case kept)."""
+    return _ZERO_WIDTH_RE.sub("", fold(text))

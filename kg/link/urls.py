@@ -1,0 +1,140 @@
+"""Hyperlinks as evidence: what a URL says about the entity it points at.
+
+A link to github.com/ORG/REPO (or ORG) names a project; a pull request, issue or KEP link names a Proposal
+(`owner/repo#N`, see kg.ids.proposal_slug); a link to a project's homepage or docs domain names that project.
+KEPs are identified as `kubernetes/enhancements#NNNN` (a KEP's number is its tracking issue in
+kubernetes/enhancements, so a KEP file, `KEP-NNNN` in text and the tracking issue are one entity); the older
+date-named KEP files (`keps/sig-x/20180409-name.md`) have no number and keep their file name as the id
+(`kubernetes/enhancements#20180409-name`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+from kg.ids import proposal_slug
+
+KEP_REPO = ("kubernetes", "enhancements")
+
+# Path segments that are GitHub pages, not owners.
+_GITHUB_RESERVED = frozenset(
+    str.split(
+        "about orgs settings marketplace topics features pricing search explore sponsors apps collections "
+        "trending login join enterprise customer-stories readme events site security"
+    )
+)
+_KEP_FILE = re.compile(r"/keps/(?:[^/]+/)*?(?:sig-[^/]+|prod-readiness)/(\d+)-([^/.]+)", re.I)
+_KEP_DATED = re.compile(r"/keps/(?:[^/]+/)*(\d{8}-[^/.]+)(?:\.md|/|$)", re.I)
+_NUMBER_PREFIX = re.compile(r"^\s*(?:[\w.-]+(?:/[\w.-]+)?)?#\d+\s*[:：-]?\s*")
+
+
+class BaseLookup(Protocol):
+    """The two lookups of the ontology's EntityBase that URLs need."""
+
+    def by_repository(self, owner: str, repo: str | None) -> str | None: ...
+
+    def by_host(self, host: str, path: str = "") -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalRef:
+    """A pull request, issue or KEP named by a URL or by `KEP-NNNN` in text."""
+
+    slug: str
+    owner: str
+    repo: str
+    number: str
+    kind: str  # pull | issue | kep
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class GithubRef:
+    owner: str
+    repo: str | None  # None for a link to the organization or user itself
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """(host without www. and port, lower-cased; path) of a URL, or ("", "") when it is not http(s)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "", ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "", ""
+    host = parts.hostname.lower().removeprefix("www.")
+    return host, unquote(parts.path)
+
+
+def github_ref(url: str) -> GithubRef | None:
+    host, path = split_url(url)
+    if host != "github.com":
+        return None
+    segments = [s for s in path.split("/") if s]
+    if not segments or segments[0].lower() in _GITHUB_RESERVED:
+        return None
+    owner = segments[0]
+    repo = segments[1].removesuffix(".git") if len(segments) > 1 else None
+    return GithubRef(owner, repo)
+
+
+def proposal_ref(url: str) -> ProposalRef | None:
+    """The proposal a URL points at, if it is a GitHub pull request, an issue or a KEP."""
+    host, path = split_url(url)
+    if host != "github.com":
+        return None
+    segments = [s for s in path.split("/") if s]
+    if len(segments) >= 4 and segments[2] in ("pull", "issues") and segments[3].isdigit():
+        owner, repo, number = segments[0], segments[1], segments[3]
+        kind = "pull" if segments[2] == "pull" else "issue"
+        return ProposalRef(proposal_slug(owner, repo, int(number)), owner.lower(), repo.lower(),
+                           str(int(number)), kind, url)
+    if len(segments) >= 2 and (segments[0].lower(), segments[1].lower()) == KEP_REPO:
+        match = _KEP_FILE.search(path)
+        if match:
+            number = str(int(match.group(1)))
+            return ProposalRef(proposal_slug(*KEP_REPO, number), *KEP_REPO, number, "kep", url)
+        dated = _KEP_DATED.search(path)
+        if dated:
+            name = dated.group(1).lower()
+            return ProposalRef(proposal_slug(*KEP_REPO, name), *KEP_REPO, name, "kep", url)
+    return None
+
+
+def kep_ref(number: str, url: str | None = None) -> ProposalRef:
+    """`KEP-1234` written in text: the KEP whose tracking issue is kubernetes/enhancements#1234."""
+    clean = str(int(number))
+    link = url or f"https://github.com/kubernetes/enhancements/issues/{clean}"
+    return ProposalRef(proposal_slug(*KEP_REPO, clean), *KEP_REPO, clean, "kep", link)
+
+
+def proposal_label(ref: ProposalRef, anchor: str) -> str:
+    """A readable label: the anchor text without its `#123:` prefix, else the slug."""
+    text = _NUMBER_PREFIX.sub("", anchor.strip()).strip(" []*_`")
+    if len(text) < 3 or text.lower().startswith(("http://", "https://")):
+        return f"KEP-{ref.number}" if ref.kind == "kep" and ref.number.isdigit() else ref.slug
+    return text
+
+
+def entity_of_url(base: BaseLookup, url: str) -> tuple[str, str] | None:
+    """(entity slug, how) for a link to a known repository, organization or site; how = repo|org|host."""
+    ref = github_ref(url)
+    if ref is not None:
+        if ref.repo is not None:
+            slug = base.by_repository(ref.owner, ref.repo)
+            return (slug, "repo") if slug else None
+        slug = base.by_repository(ref.owner, None)
+        return (slug, "org") if slug else None
+    host, path = split_url(url)
+    if not host:
+        return None
+    slug = base.by_host(host, path)
+    return (slug, "host") if slug else None
+
+
+def project_of_repo(base: BaseLookup, owner: str, repo: str) -> str | None:
+    """The entity a repository belongs to: the repository itself if known, else its organization's."""
+    return base.by_repository(owner, repo) or base.by_repository(owner, None)
