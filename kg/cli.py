@@ -87,6 +87,49 @@ def _load_linker():  # type: ignore[no-untyped-def]
 
 # --------------------------------------------------------------------------- linking (issue 3)
 
+ontology_app = typer.Typer(help="The entity base in ontology/entities/: import, check, promote.",
+                           no_args_is_help=True)
+app.add_typer(ontology_app, name="ontology")
+
+
+@ontology_app.command("import-landscape")
+def ontology_import_landscape(
+    path: Annotated[str, typer.Argument(help="The CNCF landscape.yml (awesome-cloud-native files beside it "
+                                              "are read too).")],
+    out: Annotated[str, typer.Option("--out", help="Folder of the entity files.")] = "ontology/entities",
+    awesome: Annotated[bool, typer.Option("--awesome/--no-awesome",
+                                          help="Also import the awesome-cloud-native lists.")] = True,
+) -> None:
+    """Regenerate the landscape-*.yaml and awesome-cloud-native.yaml entity files (curation untouched)."""
+    from pathlib import Path
+
+    from kg.ontology.importer import import_landscape
+
+    report = import_landscape(Path(path), Path(out), awesome=awesome)
+    typer.echo(f"{report.entities} entities in {len(report.files)} files; "
+               f"{len(report.written)} written, {len(report.removed)} removed")
+
+
+@ontology_app.command("check")
+def ontology_check(
+    root: Annotated[str | None, typer.Option("--root", help="The ontology/ folder.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Load and validate every entity file; print the counts by type and source."""
+    from pathlib import Path
+
+    from kg.ontology import load_base
+    from kg.ontology.stats import base_stats
+
+    stats = base_stats(load_base(Path(root) if root else None, use_cache=False))
+    if as_json:
+        typer.echo(json.dumps(stats, sort_keys=True))
+        return
+    typer.echo(f"{stats['entities']} entities, {stats['aliases']} aliases "
+               f"({stats['ambiguous_aliases']} ambiguous); version {stats['version'][:12]}")
+    for group in ("by_type", "by_source"):
+        typer.echo("  " + ", ".join(f"{k} {v}" for k, v in stats[group].items()))
+
 
 # --------------------------------------------------------------------------- graph (issue 4)
 

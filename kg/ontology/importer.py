@@ -1,0 +1,529 @@
+"""`kg ontology import-landscape`: turn the CNCF landscape and awesome-cloud-native lists into entity files.
+
+Deterministic: the same inputs always give byte-identical files (items are merged and sorted by slug,
+nothing depends on dict or file-system order). Only generated files (landscape-*.yaml,
+awesome-cloud-native.yaml) are written; curated files are never touched (see ontology/README.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import OntologyError
+from kg.ids import slugify
+from kg.ontology.fileformat import dump_blocks, is_generated
+from kg.ontology.generic import is_generic
+from kg.ontology.lookup import norm_name
+from kg.ontology.sources import SourceItem, read_awesome, read_landscape, read_status
+
+# Crunchbase organizations that host projects rather than build them: they become `hosted_by`.
+FOUNDATIONS = frozenset(
+    {
+        "cloud-native-computing-foundation",
+        "linux-foundation",
+        "apache",
+        "open-infrastructure-foundation",
+        "continuous-delivery-foundation-cdf",
+        "linux-foundation-edge",
+        "eclipse-foundation",
+        "bytecode-alliance",
+        "openjs-foundation",
+        "lf-ai-foundation",
+        "lf-networking",
+        "openssf",
+        "cloud-foundry",
+        "webassembly",
+        "python-software-foundation",
+        "rust",
+        "open-source-initiative",
+        "lf-ai-data",
+    }
+)
+# GitHub owners that are a known company: the organization of a project with no crunchbase entry.
+KNOWN_OWNERS = {
+    "google": "google",
+    "googlecloudplatform": "google",
+    "googlecontainertools": "google",
+    "microsoft": "microsoft",
+    "azure": "microsoft",
+    "aws": "amazon-web-services",
+    "awslabs": "amazon-web-services",
+    "alibaba": "alibaba-cloud",
+    "aliyun": "alibaba-cloud",
+    "alibabacloud": "alibaba-cloud",
+    "aliyuncontainerservice": "alibaba-cloud",
+    "sofastack": "ant-financial",
+    "antgroup": "ant-financial",
+    "tencent": "tencent",
+    "tkestack": "tencent",
+    "huawei": "huawei",
+    "huaweicloud": "huawei",
+    "bytedance": "bytedance",
+    "cloudwego": "bytedance",
+    "baidu": "baidu",
+    "redhat": "red-hat",
+    "openshift": "red-hat",
+    "vmware": "vmware",
+    "vmware-tanzu": "vmware",
+    "ibm": "ibm",
+    "hashicorp": "hashicorp",
+    "netflix": "netflix",
+    "uber": "uber",
+    "lyft": "lyft",
+    "spotify": "spotify",
+    "twitter": "twitter",
+    "facebook": "facebook",
+    "facebookresearch": "facebook",
+    "intel": "intel",
+    "nvidia": "nvidia",
+    "oracle": "oracle",
+    "docker": "docker",
+    "weaveworks": "weaveworks",
+    "rancher": "rancher-labs",
+    "solo-io": "solo-io",
+    "datawire": "datawire",
+    "buoyantio": "buoyant",
+    "grafana": "raintank",
+    "elastic": "elastic",
+    "mesosphere": "mesosphere",
+    "pivotal": "pivotal",
+    "kinvolk": "kinvolk",
+    "heptio": "heptio",
+    "coreos": "coreos",
+    "bitnami": "bitnami",
+    "jetstack": "jetstack",
+    "giantswarm": "giant-swarm",
+    "zalando": "zalando",
+    "shopify": "shopify",
+    "apple": "apple",
+}
+MEMBER_SUBCATEGORIES = (
+    "Kubernetes Certified Service Provider",
+    "Kubernetes and Cloud Native Training Partner",
+)
+_MARKERS = re.compile(r"^(member|supporter|kcsp|kcntp|wasm|[a-z ]*member)$", re.I)
+_ORG_SUFFIXES = re.compile(
+    r"(inc|ltd|llc|gmbh|corp|corporation|labs?|io|ai|hq|technologies|technology|"
+    r"software|systems|solutions|group|co|company|limited|sa|ag|ab|as|bv)$"
+)
+_SENTENCE = re.compile(r"(?<=[.!?。])\s+")
+
+
+@dataclass
+class Draft:
+    slug: str
+    type: str
+    label: str
+    source: str
+    aliases: list[str] = field(default_factory=list)
+    homepage: str | None = None
+    repository: list[str] = field(default_factory=list)
+    organization: str | None = None
+    hosted_by: str | None = None
+    part_of: str | None = None
+    category: str = ""
+    subcategory: str = ""
+    maturity: str | None = None
+    status: str | None = None
+    dates: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+    file: str = ""
+    org_key: str | None = None  # crunchbase slug, resolved to an organization slug at the end
+    parent_name: str | None = None
+    also_ambiguous: list[str] = field(default_factory=list)
+
+    def block(self) -> dict[str, Any]:
+        names = [self.label, *self.aliases]
+        ambiguous = [a for a in names if is_generic(a) or a in self.also_ambiguous]
+        return {
+            "slug": self.slug,
+            "type": self.type,
+            "label": self.label,
+            "aliases": self.aliases,
+            "ambiguous": ambiguous,
+            "homepage": self.homepage,
+            "repository": self.repository,
+            "organization": self.organization,
+            "hosted_by": self.hosted_by,
+            "part_of": self.part_of,
+            "category": self.category,
+            "subcategory": self.subcategory,
+            "maturity": self.maturity,
+            "status": self.status,
+            "dates": dict(sorted(self.dates.items())),
+            "description": self.description,
+            "source": self.source,
+        }
+
+
+def split_name(name: str) -> tuple[str, list[str], bool]:
+    """`Amazon Elastic Container Registry (ECR)` -> label, [ECR], whether a marker such as (Wasm) was cut."""
+    aliases: list[str] = []
+    marked = False
+    while True:
+        match = re.search(r"\s*\(([^()]*)\)\s*$", name)
+        if not match or match.start() == 0:
+            break
+        inner = match.group(1).strip()
+        name = name[: match.start()].strip()
+        if _MARKERS.match(inner):
+            marked = True
+        elif inner:
+            aliases.insert(0, inner)
+    return name.strip(), aliases, marked
+
+
+def make_slug(label: str) -> str:
+    text = label.replace("C++", "cpp").replace("C#", "csharp").replace("++", "pp").replace("#", "sharp")
+    if text.startswith("."):
+        text = "dot" + text[1:]
+    slug = slugify(text)
+    if not slug or not re.fullmatch(r"[a-z0-9][a-z0-9._~-]*", slug):
+        slug = "x-" + hashlib.sha1(label.encode()).hexdigest()[:10]
+    return slug
+
+
+def short_description(text: str | None, limit: int = 240) -> str | None:
+    if not text:
+        return None
+    text = re.sub(r"\s+", " ", text).strip()
+    first = _SENTENCE.split(text, maxsplit=1)[0]
+    if len(first) > limit:
+        first = first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return first or None
+
+
+def _repo_key(url: str) -> str | None:
+    match = re.match(r"https?://(?:www\.)?github\.com/([^/#?]+)/([^/#?]+)", url.strip(), re.I)
+    if not match:
+        return None
+    return f"{match[1]}/{match[2].removesuffix('.git')}".lower()
+
+
+def _owner(draft: Draft) -> str | None:
+    for url in draft.repository:
+        key = _repo_key(url)
+        if key:
+            return key.split("/")[0]
+    return None
+
+
+def _core(name: str) -> str:
+    """Normalised name for merging: `Apache Flink` ~ `Flink`, `ScyllaDB` ~ `Scylla`."""
+    core = norm_name(name)
+    core = core.removeprefix("apache")
+    return core.removesuffix("db") if len(core) > 5 else core
+
+
+def _is_org_item(item: SourceItem) -> bool:
+    return item.category == "CNCF Members" or item.subcategory in MEMBER_SUBCATEGORIES
+
+
+def _names_org(label: str, org_key: str | None) -> bool:
+    if not org_key:
+        return False
+    a, b = norm_name(label), norm_name(org_key)
+    return a == b or a == _ORG_SUFFIXES.sub("", b) or _ORG_SUFFIXES.sub("", a) == _ORG_SUFFIXES.sub("", b)
+
+
+def _label_from_key(key: str) -> str:
+    words = key.split("-")
+    upper = {"ibm", "sap", "aws", "hpe", "nec", "ntt", "sk", "lg", "gmbh", "llc", "io", "ai", "it", "ag"}
+    return " ".join(w.upper() if w in upper else w.capitalize() for w in words)
+
+
+@dataclass
+class _Org:
+    key: str
+    label: str
+    rank: int  # 0 member, 1 service/training partner, 2 named by an item, 9 only known by its crunchbase slug
+    homepage: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    category: str = ""
+    subcategory: str = ""
+    dates: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+    source: str = "cncf-landscape"
+
+
+@dataclass
+class ImportReport:
+    files: dict[str, int]  # file name -> entities written
+    written: list[str]  # files whose bytes changed
+    removed: list[str]  # stale generated files deleted
+
+    @property
+    def entities(self) -> int:
+        return sum(self.files.values())
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.orgs: dict[str, _Org] = {}
+        self.drafts: list[Draft] = []
+        self.by_repo: dict[str, list[Draft]] = {}
+        self.by_core: dict[str, Draft] = {}
+
+    # ----------------------------------------------------------------- organizations
+
+    def _org(
+        self, key: str, label: str, rank: int, item: SourceItem | None, aliases: Iterable[str] = ()
+    ) -> None:
+        org = self.orgs.get(key)
+        if org is None or rank < org.rank:
+            old_aliases = org.aliases if org else []
+            org = _Org(
+                key=key,
+                label=label,
+                rank=rank,
+                aliases=list(old_aliases),
+                source=item.source
+                if item and item.snapshot.startswith("landscape.yml")
+                else (org.source if org else "cncf-landscape"),
+            )
+            self.orgs[key] = org
+        for alias in aliases:
+            if alias not in org.aliases and alias != org.label:
+                org.aliases.append(alias)
+        if item is not None:
+            org.homepage = org.homepage or item.homepage
+            if rank <= 1 and not org.category:
+                org.category, org.subcategory = item.category, item.subcategory
+            org.dates = {**item.dates, **org.dates}
+            org.description = org.description or short_description(item.description)
+
+    # ----------------------------------------------------------------- landscape items
+
+    def add_landscape(self, item: SourceItem, current: bool) -> None:
+        label, aliases, _marked = split_name(item.name)
+        if not label:
+            return
+        source = "cncf-landscape" if current else "cncf-landscape-2019"
+        if _is_org_item(item) or (not item.repos and _names_org(label, item.crunchbase)):
+            key = item.crunchbase or make_slug(label)
+            rank = (
+                0 if item.category == "CNCF Members" else 1 if item.subcategory in MEMBER_SUBCATEGORIES else 2
+            )
+            self._org(key, label, rank, item, aliases)
+            if not current and key in self.orgs and self.orgs[key].rank == rank:
+                self.orgs[key].source = self.orgs[key].source or source
+            return
+        if item.crunchbase and item.crunchbase not in self.orgs:
+            self._org(item.crunchbase, _label_from_key(item.crunchbase), 9, None)
+        if item.specification:
+            kind = "Specification"
+        elif item.category == "Wasm" and item.subcategory == "Languages":
+            kind = "Concept"
+        else:
+            kind = "Project" if item.repos else "Product"
+        draft = self._find(label, item.repos)
+        if draft is None:
+            draft = Draft(
+                slug="",
+                type=kind,
+                label=label,
+                source=source,
+                category=item.category,
+                subcategory=item.subcategory,
+                org_key=item.crunchbase,
+            )
+            self._register(draft, label)
+        elif not current and draft.source.startswith("cncf-landscape"):
+            pass  # an older listing only fills what the current one lacks
+        self._absorb(draft, item, aliases, label)
+
+    def _find(self, label: str, repos: list[str]) -> Draft | None:
+        core = _core(label)
+        for url in repos[:1]:
+            key = _repo_key(url)
+            for other in self.by_repo.get(key or "", []):
+                if _core(other.label) == core:
+                    return other
+        return self.by_core.get(core)
+
+    def _register(self, draft: Draft, label: str) -> None:
+        self.drafts.append(draft)
+        self.by_core.setdefault(_core(label), draft)
+
+    def _absorb(self, draft: Draft, item: SourceItem, aliases: list[str], label: str) -> None:
+        for alias in [label, *aliases]:
+            if alias != draft.label and alias not in draft.aliases:
+                draft.aliases.append(alias)
+        for url in item.repos:
+            if url not in draft.repository:
+                draft.repository.append(url)
+                key = _repo_key(url)
+                if key:
+                    self.by_repo.setdefault(key, []).append(draft)
+        draft.homepage = draft.homepage or item.homepage
+        draft.maturity = draft.maturity or item.maturity
+        draft.dates = {**item.dates, **draft.dates}
+        draft.description = draft.description or short_description(item.description)
+        draft.status = draft.status or item.status
+        draft.org_key = draft.org_key or item.crunchbase
+        draft.parent_name = draft.parent_name or item.parent
+        if not draft.category:
+            draft.category = item.category
+
+    # ----------------------------------------------------------------- awesome-cloud-native
+
+    def add_awesome(self, item: SourceItem) -> None:
+        label = item.name
+        key = _repo_key(item.repos[0]) if item.repos else None
+        draft = None
+        if key and self.by_repo.get(key):
+            draft = next(
+                (d for d in self.by_repo[key] if _core(d.label) == _core(label)), self.by_repo[key][0]
+            )
+        if draft is None:
+            # a moved repository (uber/jaeger -> jaegertracing/jaeger) or an org URL is still the same project
+            draft = self.by_core.get(_core(label))
+        if draft is None:
+            draft = Draft(
+                slug="", type="Project", label=label, source="awesome-cloud-native", category=item.category
+            )
+            self._register(draft, label)
+            draft.description = short_description(item.description)
+        # awesome names are repository names: only an exact-case different spelling becomes an alias
+        self._absorb(draft, item, [], label if norm_name(label) != norm_name(draft.label) else draft.label)
+
+    # ----------------------------------------------------------------- slugs and references
+
+    def finish(self) -> tuple[list[Draft], list[Draft]]:
+        """Assign slugs (first listed wins the plain slug), resolve organizations and parents."""
+        taken: set[str] = set()
+        for draft in self.drafts:
+            base = make_slug(draft.label)
+            slug = base
+            if slug in taken:
+                owner = _owner(draft)
+                slug = f"{base}-{make_slug(owner)}" if owner else base
+                n = 2
+                while slug in taken:
+                    slug, n = f"{base}-{n}", n + 1
+            draft.slug = slug
+            taken.add(slug)
+        org_slugs: dict[str, str] = {}
+        clashing: set[str] = set()
+        for key in sorted(self.orgs):
+            slug = make_slug(key)
+            if slug in taken:  # Docker the company vs Docker the engine: the project keeps the plain slug
+                slug = f"{slug}-org"
+                clashing.add(key)
+            org_slugs[key] = slug
+            taken.add(slug)
+        by_core = {_core(d.label): d for d in reversed(self.drafts)}
+        for draft in self.drafts:
+            key = draft.org_key
+            owner = _owner(draft)
+            if key in FOUNDATIONS:
+                draft.hosted_by = org_slugs[key]
+                key = KNOWN_OWNERS.get(owner or "")
+            elif key is None and owner:
+                key = KNOWN_OWNERS.get(owner)
+            if key is not None and key in org_slugs and key not in FOUNDATIONS:
+                draft.organization = org_slugs[key]
+            if draft.parent_name:
+                parent = by_core.get(_core(split_name(draft.parent_name)[0]))
+                if parent is None and " " in draft.parent_name:  # "Volcano Kthena" -> Volcano
+                    parent = by_core.get(_core(draft.parent_name.split()[0]))
+                if parent is not None and parent is not draft:
+                    draft.part_of = parent.slug
+        orgs = []
+        for key in sorted(self.orgs):
+            org = self.orgs[key]
+            orgs.append(
+                Draft(
+                    slug=org_slugs[key],
+                    type="Organization",
+                    label=org.label,
+                    source=org.source,
+                    aliases=org.aliases,
+                    homepage=org.homepage,
+                    category=org.category,
+                    subcategory=org.subcategory,
+                    dates=org.dates,
+                    description=org.description,
+                    file="landscape-organizations.yaml",
+                )
+            )
+            project_names = {norm_name(d.label) for d in self.drafts}
+            # the company named like its project needs context to be meant (the project wins by default)
+            orgs[-1].also_ambiguous = [
+                n for n in [org.label, *org.aliases] if key in clashing or norm_name(n) in project_names
+            ]
+        return self.drafts, orgs
+
+
+def _file_for(draft: Draft) -> str:
+    if draft.source == "awesome-cloud-native":
+        return "awesome-cloud-native.yaml"
+    return f"landscape-{make_slug(draft.category or 'other')}.yaml"
+
+
+HEADER = (
+    "Generated by `kg ontology import-landscape` from {inputs}.\n"
+    "Do not edit: a re-import rewrites this file. Put corrections in a curated-*.yaml file;\n"
+    "curated keys win (see ontology/README.md)."
+)
+
+
+def build_files(landscape: Path, awesome: bool = True) -> dict[str, str]:
+    """file name -> file text, for the landscape at `landscape` and the source files beside it."""
+    folder = landscape.parent
+    older = sorted(p for p in folder.glob("landscape.*.yml") if p != landscape)
+    builder = _Builder()
+    inputs = [landscape.name]
+    for item in read_landscape(landscape):
+        builder.add_landscape(item, current=True)
+    for path in older:
+        inputs.append(path.name)
+        for item in read_landscape(path):
+            builder.add_landscape(item, current=False)
+    if awesome:
+        status_path = folder / "awesome-cloud-native.status.json"
+        status = read_status(status_path) if status_path.exists() else {}
+        lists = sorted(
+            folder.glob("awesome-cloud-native.README*.md"),
+            key=lambda p: (p.name != "awesome-cloud-native.README.md", p.name),
+        )
+        for path in lists:
+            inputs.append(path.name)
+            for item in read_awesome(path, status):
+                builder.add_awesome(item)
+        if status_path.exists():
+            inputs.append(status_path.name)
+    drafts, orgs = builder.finish()
+    groups: dict[str, list[Draft]] = {}
+    for draft in [*drafts, *orgs]:
+        groups.setdefault(draft.file or _file_for(draft), []).append(draft)
+    header = HEADER.format(inputs=", ".join(inputs))
+    return {
+        name: dump_blocks([d.block() for d in sorted(group, key=lambda d: d.slug)], header=header)
+        for name, group in sorted(groups.items())
+    }
+
+
+def import_landscape(landscape: Path, out: Path, awesome: bool = True) -> ImportReport:
+    if not landscape.is_file():
+        raise OntologyError(f"{landscape}: no such file; pass the path of the CNCF landscape.yml")
+    files = build_files(landscape, awesome=awesome)
+    out.mkdir(parents=True, exist_ok=True)
+    written, removed = [], []
+    for name, text in files.items():
+        path = out / name
+        data = text.encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+            written.append(name)
+    for path in sorted(out.glob("*.yaml")):
+        if is_generated(path.name) and path.name not in files:
+            path.unlink()
+            removed.append(path.name)
+    counts = {name: text.count("\n- slug: ") + text.startswith("- slug: ") for name, text in files.items()}
+    return ImportReport(files=counts, written=written, removed=removed)
