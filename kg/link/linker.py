@@ -277,13 +277,14 @@ class _DocumentLinker:
     def _name_candidates(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
         automaton = self.linker.index.automaton
         taken = sorted((acc.start, acc.end) for acc, _item in accepted)
+        repos = {(c.start, c.end) for c in self.candidates if c.kind == "repository"}
         for v_start, v_end, word in name_spans(view.folded, lambda key: key in automaton):
             index = bisect.bisect_right(taken, (v_start, 1 << 62)) - 1
             if index >= 0 and taken[index][1] > v_start:
                 continue
             start, end = view.source_span(v_start, v_end)
             item = self._item_at(start)
-            if item is not None:
+            if item is not None and not any(s <= start < e for s, e in repos):
                 surface = self.document.source[start:end]
                 self.candidates.append(name_candidate(item.position, word, surface, start, end))
 

@@ -71,12 +71,12 @@ def needs_exact_case(text: str, ambiguous: bool) -> bool:
 def case_ok(entry: AliasEntry, surface: str) -> bool:
     """Whether `surface` may stand for `entry` given its case rule.
 
-    An exact-case alias written in lower case (`etcd`) also matches its capitalised form at the start of a
-    sentence (`Etcd`); an alias with capitals (`ACK`, `Kind`) must match exactly.
+    A short exact-case alias written in lower case (`etcd`) also matches its capitalised form at the start of
+    a sentence (`Etcd`); an alias with capitals (`ACK`) or an ambiguous one (`kube`) must match exactly.
     """
     if not entry.exact_case or surface == entry.text:
         return True
-    return entry.text.islower() and surface == entry.text[:1].upper() + entry.text[1:]
+    return not entry.ambiguous and entry.text.islower() and surface == entry.text[:1].upper() + entry.text[1:]
 
 
 class AliasIndex:

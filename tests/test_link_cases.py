@@ -1,0 +1,93 @@
+"""Fixture cases for the linker (tests/fixtures/link/mentions.yaml): sentence in, exact mentions out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kg.link import Linker
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "link"
+CASES = yaml.safe_load((FIXTURES / "mentions.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def linker(tmp_path_factory: pytest.TempPathFactory) -> Linker:
+    import os
+
+    os.environ.setdefault("KG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    return Linker.load(FIXTURES / "ontology")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_fixture_case(linker: Linker, case: dict) -> None:
+    linked = linker.link_text(case["text"])
+    found = [[m.surface, m.entity, m.method] for m in linked.mentions]
+    assert found == case["expect"]
+    for mention in linked.mentions:
+        assert linked.document.source[mention.start : mention.end] == mention.surface
+
+
+def test_proposals_are_minted_with_project_label_and_url(linker: Linker) -> None:
+    text = "[#80037: Remove support for etcd2](https://github.com/kubernetes/kubernetes/pull/80037)"
+    linked = linker.link_text(text)
+    (proposal,) = linked.new_entities
+    assert proposal.slug == "kubernetes/kubernetes#80037"
+    assert proposal.type == "Proposal"
+    assert proposal.label == "Remove support for etcd2"
+    assert proposal.part_of == "kubernetes"
+    assert proposal.data["url"] == "https://github.com/kubernetes/kubernetes/pull/80037"
+    (mention,) = linked.mentions
+    assert mention.url == "https://github.com/kubernetes/kubernetes/pull/80037"
+
+
+def test_release_is_part_of_its_project(linker: Linker) -> None:
+    linked = linker.link_text("Istio 1.1.2 is out")
+    (release,) = linked.new_entities
+    assert (release.slug, release.type, release.label, release.part_of) == (
+        "istio@1.1.2", "Release", "Istio 1.1.2", "istio")
+
+
+def test_unknown_repository_and_mixed_case_name_become_candidates(linker: Linker) -> None:
+    linked = linker.link_text("Try [SuperMesh](https://github.com/acme/supermesh) with SOFARegistry and Istio")
+    assert [(c.key, c.kind, c.surface) for c in linked.candidates] == [
+        ("repo:github.com/acme/supermesh", "repository", "SuperMesh"),
+        ("name:sofaregistry", "name", "SOFARegistry"),
+    ]
+    assert [m.entity for m in linked.mentions] == ["istio"]
+
+
+def test_sentence_spans_contain_the_mention(linker: Linker) -> None:
+    text = "First sentence here. Then Istio arrives。再说Knative"
+    linked = linker.link_text(text)
+    spans = {m.surface: text[m.sentence_start : m.sentence_end] for m in linked.mentions}
+    assert spans == {"Istio": "Then Istio arrives。", "Knative": "再说Knative"}
+
+
+def test_huge_item_is_scanned_in_chunks_with_exact_offsets(linker: Linker, monkeypatch) -> None:
+    from kg.link import matcher
+
+    filler = "云原生 " * 50
+    text = "".join(f"{filler}Istio{filler}Kuber\u200bnetes " for _ in range(40))
+    whole = [(m.start, m.end, m.entity) for m in linker.link_text(text).mentions]
+    monkeypatch.setattr(matcher, "CHUNK", 97)
+    monkeypatch.setattr(matcher.AliasIndex.scan, "__defaults__", (97,))
+    chunked = [(m.start, m.end, m.entity) for m in linker.link_text(text).mentions]
+    assert chunked == whole
+    assert len(whole) == 80
+    assert all(text[s:e] in ("Istio", "Kuber\u200bnetes") for s, e, _ in whole)
+
+
+def test_spacy_pipeline_carries_entity_ids(linker: Linker) -> None:
+    nlp = linker.nlp()
+    assert nlp.pipe_names == ["cnkg_entity_ruler"]
+    doc = nlp("基于Knative + Kubernetes + gVisor体系")
+    assert [t.text for t in doc][:3] == ["基", "于", "Knative"]
+    assert [(s.text, s.kb_id_, s.label_) for s in doc.spans["cnkg"]] == [
+        ("Knative", "knative", "Project"),
+        ("Kubernetes", "kubernetes", "Project"),
+        ("gVisor", "gvisor", "Project"),
+    ]
+    assert [e.kb_id_ for e in doc.ents] == ["knative", "kubernetes", "gvisor"]
