@@ -87,6 +87,57 @@ def _load_linker():  # type: ignore[no-untyped-def]
 
 # --------------------------------------------------------------------------- linking (issue 3)
 
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Post files and folders of posts.")],
+    output_format: Annotated[str, typer.Option("--format", help="Output format (jsonl).")] = "jsonl",
+    candidates: Annotated[bool, typer.Option("--candidates", help="Also print candidate rows.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: cores).",
+                                                show_default=False)] = None,
+) -> None:
+    """Link posts without a database: one JSON object per mention on stdout; rejected files on stderr."""
+    from kg.link.extract import extract as run_extract
+
+    if output_format != "jsonl":
+        raise typer.BadParameter(f"unknown format {output_format!r}; use jsonl", param_hint="--format")
+    linker = _load_linker()
+    rejected = 0
+    out = sys.stdout
+    for result in run_extract(paths, linker, candidates=candidates, workers=workers):
+        if result.error is not None:
+            rejected += 1
+            _err(f"rejected {result.error}")
+        elif result.lines:
+            out.write("\n".join(result.lines) + "\n")
+    out.flush()
+    raise typer.Exit(1 if rejected else 0)
+
+
+@app.command("candidates")
+def candidates_cmd(
+    db: DbOption = None,
+    min_count: Annotated[int, typer.Option("--min-count", help="Only candidates seen this often.")] = 2,
+    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    limit: Annotated[int, typer.Option("--limit", help="At most this many (0: all).")] = 50,
+) -> None:
+    """Unknown names and repositories that look like entities, by count, with sample evidence."""
+    from kg.link.report import candidate_counts
+    from kg.store import Store
+
+    if output_format not in ("table", "json"):
+        raise typer.BadParameter(f"unknown format {output_format!r}; use table or json",
+                                 param_hint="--format")
+    with Store(db) as store:
+        found = candidate_counts(store, min_count=min_count, limit=limit or None)
+    if output_format == "json":
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    for cand in found:
+        sample = cand["evidence"][0]["context"] if cand["evidence"] else ""
+        typer.echo(f"{cand['mentions']:>6} {cand['documents']:>5}  {cand['kind']:<10} "
+                   f"{cand['label']:<32} {sample}")
+
 ontology_app = typer.Typer(help="The entity base in ontology/entities/: import, check, promote.",
                            no_args_is_help=True)
 app.add_typer(ontology_app, name="ontology")
