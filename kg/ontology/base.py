@@ -36,6 +36,7 @@ from kg.ontology.lookup import UrlIndex
 
 # Proposals, releases and CVEs are minted by the linker; the entity files list everything else.
 LISTED_TYPES = tuple(t for t in ENTITY_TYPES if t not in ("Proposal", "Release", "Vulnerability"))
+KEY_INDEX = {key: i for i, key in enumerate(KEYS)}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._~-]*$")
 CACHE_FORMAT = 1
 
@@ -221,6 +222,12 @@ def _check_block(block: dict[str, Any], loc: str) -> None:
     for key in block:
         if key not in KEYS:
             raise OntologyError(f"{loc}: unknown key '{key}' in '{slug}'{_did_you_mean(str(key), KEYS)}")
+    order = [KEY_INDEX[k] for k in block]
+    for (a, b), key in zip(zip(order, order[1:]), list(block)[1:], strict=True):
+        if b < a:
+            raise OntologyError(
+                f"{loc}: key '{key}' of '{slug}' is out of order; keys go in the order {', '.join(KEYS)}"
+            )
     for key, value in block.items():
         if key in LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):

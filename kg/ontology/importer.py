@@ -7,234 +7,30 @@ awesome-cloud-native.yaml) are written; curated files are never touched (see ont
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from kg.errors import OntologyError
-from kg.ids import slugify
+from kg.ontology.drafts import (
+    FOUNDATIONS,
+    KNOWN_OWNERS,
+    MEMBER_SUBCATEGORIES,
+    RENAMED,
+    Draft,
+    core_name,
+    first_owner,
+    is_org_item,
+    label_from_key,
+    make_slug,
+    names_org,
+    repo_key,
+    short_description,
+    split_name,
+)
 from kg.ontology.fileformat import dump_blocks, is_generated
-from kg.ontology.generic import is_generic
 from kg.ontology.lookup import norm_name
 from kg.ontology.sources import SourceItem, read_awesome, read_landscape, read_status
-
-# Crunchbase organizations that host projects rather than build them: they become `hosted_by`.
-FOUNDATIONS = frozenset(
-    {
-        "cloud-native-computing-foundation",
-        "linux-foundation",
-        "apache",
-        "open-infrastructure-foundation",
-        "continuous-delivery-foundation-cdf",
-        "linux-foundation-edge",
-        "eclipse-foundation",
-        "bytecode-alliance",
-        "openjs-foundation",
-        "lf-ai-foundation",
-        "lf-networking",
-        "openssf",
-        "cloud-foundry",
-        "webassembly",
-        "python-software-foundation",
-        "rust",
-        "open-source-initiative",
-        "lf-ai-data",
-    }
-)
-# GitHub owners that are a known company: the organization of a project with no crunchbase entry.
-KNOWN_OWNERS = {
-    "google": "google",
-    "googlecloudplatform": "google",
-    "googlecontainertools": "google",
-    "microsoft": "microsoft",
-    "azure": "microsoft",
-    "aws": "amazon-web-services",
-    "awslabs": "amazon-web-services",
-    "alibaba": "alibaba-cloud",
-    "aliyun": "alibaba-cloud",
-    "alibabacloud": "alibaba-cloud",
-    "aliyuncontainerservice": "alibaba-cloud",
-    "sofastack": "ant-financial",
-    "antgroup": "ant-financial",
-    "tencent": "tencent",
-    "tkestack": "tencent",
-    "huawei": "huawei",
-    "huaweicloud": "huawei",
-    "bytedance": "bytedance",
-    "cloudwego": "bytedance",
-    "baidu": "baidu",
-    "redhat": "red-hat",
-    "openshift": "red-hat",
-    "vmware": "vmware",
-    "vmware-tanzu": "vmware",
-    "ibm": "ibm",
-    "hashicorp": "hashicorp",
-    "netflix": "netflix",
-    "uber": "uber",
-    "lyft": "lyft",
-    "spotify": "spotify",
-    "twitter": "twitter",
-    "facebook": "facebook",
-    "facebookresearch": "facebook",
-    "intel": "intel",
-    "nvidia": "nvidia",
-    "oracle": "oracle",
-    "docker": "docker",
-    "weaveworks": "weaveworks",
-    "rancher": "rancher-labs",
-    "solo-io": "solo-io",
-    "datawire": "datawire",
-    "buoyantio": "buoyant",
-    "grafana": "raintank",
-    "elastic": "elastic",
-    "mesosphere": "mesosphere",
-    "pivotal": "pivotal",
-    "kinvolk": "kinvolk",
-    "heptio": "heptio",
-    "coreos": "coreos",
-    "bitnami": "bitnami",
-    "jetstack": "jetstack",
-    "giantswarm": "giant-swarm",
-    "zalando": "zalando",
-    "shopify": "shopify",
-    "apple": "apple",
-}
-MEMBER_SUBCATEGORIES = (
-    "Kubernetes Certified Service Provider",
-    "Kubernetes and Cloud Native Training Partner",
-)
-_MARKERS = re.compile(r"^(member|supporter|kcsp|kcntp|wasm|[a-z ]*member)$", re.I)
-_ORG_SUFFIXES = re.compile(
-    r"(inc|ltd|llc|gmbh|corp|corporation|labs?|io|ai|hq|technologies|technology|"
-    r"software|systems|solutions|group|co|company|limited|sa|ag|ab|as|bv)$"
-)
-_SENTENCE = re.compile(r"(?<=[.!?。])\s+")
-
-
-@dataclass
-class Draft:
-    slug: str
-    type: str
-    label: str
-    source: str
-    aliases: list[str] = field(default_factory=list)
-    homepage: str | None = None
-    repository: list[str] = field(default_factory=list)
-    organization: str | None = None
-    hosted_by: str | None = None
-    part_of: str | None = None
-    category: str = ""
-    subcategory: str = ""
-    maturity: str | None = None
-    status: str | None = None
-    dates: dict[str, str] = field(default_factory=dict)
-    description: str | None = None
-    file: str = ""
-    org_key: str | None = None  # crunchbase slug, resolved to an organization slug at the end
-    parent_name: str | None = None
-    also_ambiguous: list[str] = field(default_factory=list)
-
-    def block(self) -> dict[str, Any]:
-        names = [self.label, *self.aliases]
-        ambiguous = [a for a in names if is_generic(a) or a in self.also_ambiguous]
-        return {
-            "slug": self.slug,
-            "type": self.type,
-            "label": self.label,
-            "aliases": self.aliases,
-            "ambiguous": ambiguous,
-            "homepage": self.homepage,
-            "repository": self.repository,
-            "organization": self.organization,
-            "hosted_by": self.hosted_by,
-            "part_of": self.part_of,
-            "category": self.category,
-            "subcategory": self.subcategory,
-            "maturity": self.maturity,
-            "status": self.status,
-            "dates": dict(sorted(self.dates.items())),
-            "description": self.description,
-            "source": self.source,
-        }
-
-
-def split_name(name: str) -> tuple[str, list[str], bool]:
-    """`Amazon Elastic Container Registry (ECR)` -> label, [ECR], whether a marker such as (Wasm) was cut."""
-    aliases: list[str] = []
-    marked = False
-    while True:
-        match = re.search(r"\s*\(([^()]*)\)\s*$", name)
-        if not match or match.start() == 0:
-            break
-        inner = match.group(1).strip()
-        name = name[: match.start()].strip()
-        if _MARKERS.match(inner):
-            marked = True
-        elif inner:
-            aliases.insert(0, inner)
-    return name.strip(), aliases, marked
-
-
-def make_slug(label: str) -> str:
-    text = label.replace("C++", "cpp").replace("C#", "csharp").replace("++", "pp").replace("#", "sharp")
-    if text.startswith("."):
-        text = "dot" + text[1:]
-    slug = slugify(text)
-    if not slug or not re.fullmatch(r"[a-z0-9][a-z0-9._~-]*", slug):
-        slug = "x-" + hashlib.sha1(label.encode()).hexdigest()[:10]
-    return slug
-
-
-def short_description(text: str | None, limit: int = 240) -> str | None:
-    if not text:
-        return None
-    text = re.sub(r"\s+", " ", text).strip()
-    first = _SENTENCE.split(text, maxsplit=1)[0]
-    if len(first) > limit:
-        first = first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return first or None
-
-
-def _repo_key(url: str) -> str | None:
-    match = re.match(r"https?://(?:www\.)?github\.com/([^/#?]+)/([^/#?]+)", url.strip(), re.I)
-    if not match:
-        return None
-    return f"{match[1]}/{match[2].removesuffix('.git')}".lower()
-
-
-def _owner(draft: Draft) -> str | None:
-    for url in draft.repository:
-        key = _repo_key(url)
-        if key:
-            return key.split("/")[0]
-    return None
-
-
-def _core(name: str) -> str:
-    """Normalised name for merging: `Apache Flink` ~ `Flink`, `ScyllaDB` ~ `Scylla`."""
-    core = norm_name(name)
-    core = core.removeprefix("apache")
-    return core.removesuffix("db") if len(core) > 5 else core
-
-
-def _is_org_item(item: SourceItem) -> bool:
-    return item.category == "CNCF Members" or item.subcategory in MEMBER_SUBCATEGORIES
-
-
-def _names_org(label: str, org_key: str | None) -> bool:
-    if not org_key:
-        return False
-    a, b = norm_name(label), norm_name(org_key)
-    return a == b or a == _ORG_SUFFIXES.sub("", b) or _ORG_SUFFIXES.sub("", a) == _ORG_SUFFIXES.sub("", b)
-
-
-def _label_from_key(key: str) -> str:
-    words = key.split("-")
-    upper = {"ibm", "sap", "aws", "hpe", "nec", "ntt", "sk", "lg", "gmbh", "llc", "io", "ai", "it", "ag"}
-    return " ".join(w.upper() if w in upper else w.capitalize() for w in words)
 
 
 @dataclass
@@ -303,8 +99,13 @@ class _Builder:
         label, aliases, _marked = split_name(item.name)
         if not label:
             return
+        if label in RENAMED:
+            aliases.insert(0, label)
+            label = RENAMED[label]
+        if label.startswith("Apache ") and len(label) > 8:  # newsletters write "Kafka", not "Apache Kafka"
+            aliases.append(label[len("Apache ") :])
         source = "cncf-landscape" if current else "cncf-landscape-2019"
-        if _is_org_item(item) or (not item.repos and _names_org(label, item.crunchbase)):
+        if is_org_item(item) or (not item.repos and names_org(label, item.crunchbase)):
             key = item.crunchbase or make_slug(label)
             rank = (
                 0 if item.category == "CNCF Members" else 1 if item.subcategory in MEMBER_SUBCATEGORIES else 2
@@ -314,7 +115,7 @@ class _Builder:
                 self.orgs[key].source = self.orgs[key].source or source
             return
         if item.crunchbase and item.crunchbase not in self.orgs:
-            self._org(item.crunchbase, _label_from_key(item.crunchbase), 9, None)
+            self._org(item.crunchbase, label_from_key(item.crunchbase), 9, None)
         if item.specification:
             kind = "Specification"
         elif item.category == "Wasm" and item.subcategory == "Languages":
@@ -338,17 +139,17 @@ class _Builder:
         self._absorb(draft, item, aliases, label)
 
     def _find(self, label: str, repos: list[str]) -> Draft | None:
-        core = _core(label)
+        core = core_name(label)
         for url in repos[:1]:
-            key = _repo_key(url)
+            key = repo_key(url)
             for other in self.by_repo.get(key or "", []):
-                if _core(other.label) == core:
+                if core_name(other.label) == core:
                     return other
         return self.by_core.get(core)
 
     def _register(self, draft: Draft, label: str) -> None:
         self.drafts.append(draft)
-        self.by_core.setdefault(_core(label), draft)
+        self.by_core.setdefault(core_name(label), draft)
 
     def _absorb(self, draft: Draft, item: SourceItem, aliases: list[str], label: str) -> None:
         for alias in [label, *aliases]:
@@ -357,7 +158,7 @@ class _Builder:
         for url in item.repos:
             if url not in draft.repository:
                 draft.repository.append(url)
-                key = _repo_key(url)
+                key = repo_key(url)
                 if key:
                     self.by_repo.setdefault(key, []).append(draft)
         draft.homepage = draft.homepage or item.homepage
@@ -374,15 +175,15 @@ class _Builder:
 
     def add_awesome(self, item: SourceItem) -> None:
         label = item.name
-        key = _repo_key(item.repos[0]) if item.repos else None
+        key = repo_key(item.repos[0]) if item.repos else None
         draft = None
         if key and self.by_repo.get(key):
             draft = next(
-                (d for d in self.by_repo[key] if _core(d.label) == _core(label)), self.by_repo[key][0]
+                (d for d in self.by_repo[key] if core_name(d.label) == core_name(label)), self.by_repo[key][0]
             )
         if draft is None:
             # a moved repository (uber/jaeger -> jaegertracing/jaeger) or an org URL is still the same project
-            draft = self.by_core.get(_core(label))
+            draft = self.by_core.get(core_name(label))
         if draft is None:
             draft = Draft(
                 slug="", type="Project", label=label, source="awesome-cloud-native", category=item.category
@@ -401,7 +202,7 @@ class _Builder:
             base = make_slug(draft.label)
             slug = base
             if slug in taken:
-                owner = _owner(draft)
+                owner = first_owner(draft)
                 slug = f"{base}-{make_slug(owner)}" if owner else base
                 n = 2
                 while slug in taken:
@@ -417,10 +218,10 @@ class _Builder:
                 clashing.add(key)
             org_slugs[key] = slug
             taken.add(slug)
-        by_core = {_core(d.label): d for d in reversed(self.drafts)}
+        by_core = {core_name(d.label): d for d in reversed(self.drafts)}
         for draft in self.drafts:
             key = draft.org_key
-            owner = _owner(draft)
+            owner = first_owner(draft)
             if key in FOUNDATIONS:
                 draft.hosted_by = org_slugs[key]
                 key = KNOWN_OWNERS.get(owner or "")
@@ -429,9 +230,9 @@ class _Builder:
             if key is not None and key in org_slugs and key not in FOUNDATIONS:
                 draft.organization = org_slugs[key]
             if draft.parent_name:
-                parent = by_core.get(_core(split_name(draft.parent_name)[0]))
+                parent = by_core.get(core_name(split_name(draft.parent_name)[0]))
                 if parent is None and " " in draft.parent_name:  # "Volcano Kthena" -> Volcano
-                    parent = by_core.get(_core(draft.parent_name.split()[0]))
+                    parent = by_core.get(core_name(draft.parent_name.split()[0]))
                 if parent is not None and parent is not draft:
                     draft.part_of = parent.slug
         orgs = []
