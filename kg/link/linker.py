@@ -2,8 +2,8 @@
 
 Order of work for one document (all pure, given the loaded EntityBase):
 1. mask what is never linked by alias (text outside items, link URLs, code, HTML) and normalise the rest;
-2. hyperlinks: proposals (PR/issue/KEP), known repositories, organizations and project sites (method `url`),
-   unknown repositories become candidates; every linked entity is evidence for its item;
+2. hyperlinks: proposals (PR/issue/KEP) always; known repositories, organizations and sites when the anchor
+   names them (method `url`); unknown repositories become candidates; every URL entity is evidence;
 3. aliases: one Aho-Corasick scan of the document, case and ambiguity rules, leftmost-longest (`alias`);
 4. rules: releases after a project name, CVEs, `KEP-1234` in text (`rule`);
 5. candidates (mixed-case names no alias covers), sentence spans, relations (kg.relations).
@@ -36,9 +36,7 @@ from kg.text import sentence_of, sentence_spans
 # Bump when a change to the linking code should re-link stored documents.
 LINKER_CODE_VERSION = "1"
 
-CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "owner-project": 0.8, "rule": 0.95}
-# Types a project site link may name by itself (an organization's site is evidence, not a mention).
-HOST_LINKABLE = frozenset({"Project", "Specification"})
+CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "rule": 0.95}
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
 
 
@@ -184,31 +182,33 @@ class _DocumentLinker:
             return
         self.evidence.add_url(item.position, slug)
         entity = self.entities[slug]
-        if entity.type in HOST_LINKABLE or _specific_homepage(entity, host, path):
+        hints = (host.split(".")[-2] if host.count(".") else host,)
+        if _names(entity, self.document.source[start:end], hints):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
 
     def _link_github(
         self, item: ItemRecord, ref: url_rules.GithubRef, url: str, start: int, end: int
     ) -> None:
         owner_slug = self.base.by_repository(ref.owner, None)
+        anchor = self.document.source[start:end]
+        hints = (ref.owner, ref.repo or "")
         if ref.repo is None:
             if owner_slug in self.entities:
                 self.evidence.add_url(item.position, owner_slug)
-                self._add(item, owner_slug, start, end, "url", CONFIDENCE["org"])
+                if _names(self.entities[owner_slug], anchor, hints):
+                    self._add(item, owner_slug, start, end, "url", CONFIDENCE["org"])
             return
         repo_slug = self.base.by_repository(ref.owner, ref.repo)
         if repo_slug in self.entities and (repo_slug != owner_slug or _claims(self.entities[repo_slug], ref)):
             self.evidence.add_url(item.position, repo_slug)
-            self._add(item, repo_slug, start, end, "url", CONFIDENCE["repo"])
+            if _names(self.entities[repo_slug], anchor, hints):
+                self._add(item, repo_slug, start, end, "url", CONFIDENCE["repo"])
             return
-        surface = self.document.source[start:end]
         self.candidates.append(
-            repository_candidate(item.position, ref.owner, ref.repo, surface, start, end, url)
+            repository_candidate(item.position, ref.owner, ref.repo, anchor, start, end, url)
         )
         if owner_slug in self.entities:
             self.evidence.add_url(item.position, owner_slug)
-            if self.entities[owner_slug].type == "Project":  # kubernetes/test-infra is part of Kubernetes
-                self._add(item, owner_slug, start, end, "url", CONFIDENCE["owner-project"])
 
     def _add_proposal(self, item: ItemRecord, ref: url_rules.ProposalRef, anchor: str, start: int, end: int,
                       method: str) -> None:
@@ -306,6 +306,29 @@ class _DocumentLinker:
         return [out[k] for k in sorted(out)]
 
 
+def _squash(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def _names(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> bool:
+    """Whether a link's anchor names the entity it points at (else the link is evidence, not a mention).
+
+    A mention must be written: `[Cloud Run](https://cloud.google.com/run/)` names Google Cloud Run, while
+    `[an essay](https://crate.io/a/...)` does not name Crate.io. The anchor names the entity when, squashed
+    to letters and digits, it contains one of its aliases, its repository or owner name or site name, or
+    is itself a part of the entity's label (`Cloud Run` of `Google Cloud Run`).
+    """
+    squashed = _squash(anchor)
+    if len(squashed) < 2:
+        return False
+    names = {_squash(a.text) for a in entity.aliases} | {_squash(entity.label)} | {_squash(h) for h in hints}
+    names.discard("")
+    if any(len(n) >= 3 and n in squashed for n in names):
+        return True
+    latin = "".join(c for c in squashed if c.isascii())
+    return len(latin) >= 4 and latin in _squash(entity.label)
+
+
 def _covered(found: tuple[Any, ...], alias_spans: set[tuple[int, str, int, int]]) -> bool:
     item, slug, start, end = found[0], found[1], found[2], found[3]
     return any(p == item.position and s == slug and start <= a < end for p, s, a, _b in alias_spans)
@@ -319,15 +342,6 @@ def _claims(entity: EntityRecord, ref: url_rules.GithubRef) -> bool:
         if found is not None and (found.owner.lower(), (found.repo or "").lower()) == wanted:
             return True
     return False
-
-
-def _specific_homepage(entity: EntityRecord, host: str, path: str) -> bool:
-    """Whether a link lies under the entity's own homepage path (cloud.google.com/run/...), not its host."""
-    if not entity.homepage:
-        return False
-    home_host, home_path = url_rules.split_url(entity.homepage)
-    home_path = home_path.rstrip("/")
-    return bool(home_path) and home_host == host and (path.rstrip("/") + "/").startswith(home_path + "/")
 
 
 def _url_span(source: str, start: int, end: int, url: str) -> tuple[int, int]:
