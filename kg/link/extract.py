@@ -89,6 +89,23 @@ def _link_file(path: str) -> FileResult:
     return FileResult(path, lines)
 
 
+def as_given(paths: Sequence[str], found: Sequence[str]) -> list[str]:
+    """Discovered absolute paths rewritten under the argument they were found from (`doc` is as given)."""
+    roots = [(os.path.abspath(p), p) for p in paths]
+    out = []
+    for path in found:
+        for root, given in roots:
+            if path == root:
+                out.append(given)
+                break
+            if path.startswith(root.rstrip(os.sep) + os.sep):
+                out.append(os.path.join(given, os.path.relpath(path, root)))
+                break
+        else:
+            out.append(path)
+    return out
+
+
 def extract(
     paths: Sequence[str], linker: Any, candidates: bool = False, workers: int | None = None
 ) -> Iterator[FileResult]:
@@ -96,7 +113,7 @@ def extract(
     from kg.ingest import discover
 
     global _WORKER_LINKER, _WORKER_CANDIDATES
-    files = discover(paths)
+    files = as_given(paths, discover(paths))
     _WORKER_LINKER, _WORKER_CANDIDATES = linker, candidates
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
