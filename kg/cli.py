@@ -187,6 +187,113 @@ def ontology_check(
 
 # --------------------------------------------------------------------------- SPARQL (issue 5)
 
+DataOption = Annotated[
+    str | None,
+    typer.Option("--data", help="Use this RDF file (e.g. an exported .trig) instead of the store.",
+                 show_default=False),
+]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Per-query time limit in seconds.", min=0.1)]
+MaxRowsOption = Annotated[int, typer.Option("--max-rows", help="Row cap; a cut answer is flagged.", min=1)]
+
+
+HostOption = Annotated[str, typer.Option("--host", help="Address to bind (127.0.0.1: this machine only).")]
+PortOption = Annotated[int, typer.Option("--port", help="TCP port.", min=0, max=65535)]
+MaxBodyOption = Annotated[int, typer.Option("--max-body", help="Largest request body in bytes.", min=1)]
+CorsOption = Annotated[
+    str | None,
+    typer.Option("--cors-origin", show_default=False,
+                 help="Let pages from this origin call the endpoint (no CORS headers otherwise)."),
+]
+WorkersOption = Annotated[int, typer.Option("--workers", help="Queries run at once (a process each).", min=1)]
+MemoryOption = Annotated[int, typer.Option("--memory-limit", help="MiB of memory one query may use.", min=16)]
+UnionOption = Annotated[
+    bool,
+    typer.Option("--union-default-graph", help="Patterns outside GRAPH match every graph."),
+]
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    data: DataOption = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 7878,
+    timeout: TimeoutOption = 10.0,
+    max_rows: MaxRowsOption = 10_000,
+    max_body: MaxBodyOption = 1_048_576,
+    cors_origin: CorsOption = None,
+    workers: WorkersOption = 8,
+    memory_limit: MemoryOption = 2048,
+    union_default_graph: UnionOption = False,
+) -> None:
+    """Serve the graph over the SPARQL 1.1 Protocol at /sparql, with a query page at / (read-only)."""
+    from kg.sparql.protocol import Settings
+    from kg.sparql.server import serve as run_server
+    from kg.sparql.zygote import Source
+
+    settings = Settings(timeout=timeout, max_rows=max_rows, max_body=max_body,
+                        union_default_graph=union_default_graph, cors_origin=cors_origin)
+    run_server(Source(db, data), settings, host, port, workers=workers, memory_mb=memory_limit,
+               announce=lambda line: typer.echo(line, err=True))
+
+
+@app.command()
+def query(
+    text: Annotated[str | None, typer.Argument(help="The SPARQL query.", show_default=False)] = None,
+    file: Annotated[str | None, typer.Option("--file", help="Read the query from this .rq file.",
+                                             show_default=False)] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Run a named query (see kg/queries/README.md).",
+                                             show_default=False)] = None,
+    db: DbOption = None,
+    data: DataOption = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json (SPARQL results).")] = "table",
+    timeout: TimeoutOption = 10.0,
+    max_rows: MaxRowsOption = 10_000,
+) -> None:
+    """Run one read-only SPARQL query on the graph of the store and print the answer."""
+    from pathlib import Path
+
+    from kg.errors import QueryError
+    from kg.sparql import named
+    from kg.sparql.local import run_query
+    from kg.sparql.zygote import Source
+
+    given = [x for x in (text, file, name) if x is not None]
+    if len(given) != 1:
+        raise QueryError("give exactly one of: a query, --file q.rq, --name NAME (kg query --help)")
+    if file is not None:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"cannot read {file}: {error}") from error
+    elif name is not None:
+        text = named.get(name).query
+    assert text is not None
+    answer = run_query(text, Source(db, data), output=output, timeout=timeout, max_rows=max_rows)
+    typer.echo(answer.text, nl=False)
+    if answer.truncated:
+        _err(f"truncated: only the first {max_rows:,} rows are shown (raise --max-rows or add a LIMIT)")
+
+
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="Graph Store Protocol URL, e.g. "
+                                          "http://localhost:7878/store (Oxigraph) or .../ds/data (Fuseki).")],
+    graph: Annotated[str | None, typer.Option("--graph", show_default=False, help="Put everything into this "
+                     "one named graph (default: the default graph and one named graph per issue).")] = None,
+    db: DbOption = None,
+    data: DataOption = None,
+    push_format: Annotated[str, typer.Option("--format", help="ntriples or turtle.")] = "ntriples",
+) -> None:
+    """Copy the graph into a SPARQL 1.1 Graph Store (PUT per graph, so pushing twice changes nothing)."""
+    from kg.sparql.push import push as run_push
+    from kg.sparql.zygote import Source, load
+
+    report = run_push(load(Source(db, data)), endpoint, graph=graph, fmt=push_format)
+    typer.echo(f"pushed {report.triples:,} triples in {report.graphs:,} graphs to {endpoint} "
+               f"in {report.seconds:.1f} s")
+
+
 
 # --------------------------------------------------------------------------- explorer (issue 6)
 
