@@ -298,6 +298,39 @@ def push(
 # --------------------------------------------------------------------------- explorer (issue 6)
 
 
+@app.command()
+def explore(
+    out: Annotated[str, typer.Option("--out", help="HTML file to write (one self-contained, offline page).")],
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option(help="First issue date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last issue date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
+    types: Annotated[list[str] | None, typer.Option("--type", help="Type to keep (repeatable).")] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Only the neighbourhood of this entity (slug, name or alias).")
+    ] = None,
+    depth: Annotated[int, typer.Option(help="Hops around --entity.")] = 1,
+    min_mentions: Annotated[
+        int, typer.Option("--min-mentions", help="Leave out entities mentioned fewer times.")
+    ] = 1,
+    issues: Annotated[
+        bool, typer.Option("--issues/--no-issues", help="Newsletter issues as nodes (a toggle in the page).")
+    ] = True,
+    top: Annotated[
+        int | None, typer.Option(help="Open on the top N nodes by mentions (0: all; default: all to 8,000).")
+    ] = None,
+) -> None:
+    """Write the graph explorer: search, filters, a time slider and the evidence behind each node."""
+    from kg.explore import parse_day, write_explorer
+
+    stats = write_explorer(
+        db, out, since=parse_day(since, "--since"), until=parse_day(until, "--until", end=True), types=types,
+        entity=entity, depth=depth, min_mentions=min_mentions, issues=issues, top=top,
+    )
+    seconds = stats.load_seconds + stats.layout_seconds + stats.render_seconds
+    typer.echo(f"wrote {stats.path}: {stats.entities:,} entities, {stats.issues:,} issues, "
+               f"{stats.edges:,} edges, {stats.bytes / 1e6:.1f} MB in {seconds:.1f} s")
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from kg.explore.graphdata import GraphData
     from kg.store import Store
 
-__all__ = ["Explorer", "ExplorerStats", "build_page", "write_explorer"]
+__all__ = ["Explorer", "ExplorerStats", "build_page", "parse_day", "write_explorer"]
 
 AUTO_TOP_ABOVE = 8_000  # above this many nodes the page opens on the top AUTO_TOP by mentions
 AUTO_TOP = 5_000
@@ -146,6 +146,29 @@ def build_page_from_graph(data: GraphData, *, show_issues: bool = False, top: in
         layout_seconds=round(laid_out - started, 3), render_seconds=round(done - laid_out, 3),
     )
     return page, stats
+
+
+def parse_day(text: str | None, option: str, *, end: bool = False) -> dt.date | None:
+    """`YYYY-MM-DD`, `YYYY-MM` or `YYYY`; a month or year means its first day, or its last with end=True."""
+    if text is None or text == "":
+        return None
+    parts = text.split("-")
+    try:
+        if len(parts) == 3:
+            return dt.date.fromisoformat(text)
+        year = int(parts[0])
+        if len(parts) == 2:
+            month = int(parts[1])
+            first = dt.date(year, month, 1)
+            if not end:
+                return first
+            following = dt.date(year + month // 12, month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        if len(parts) == 1 and len(parts[0]) == 4:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+    except ValueError:
+        pass
+    raise KgError(f"{option} {text!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
 
 
 def _title(url: str, entity: str | None) -> str:
