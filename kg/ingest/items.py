@@ -25,9 +25,9 @@ from kg.ingest.blocks import Block, plain_text
 from kg.ingest.links import find_links, link_at
 from kg.models import ItemRecord
 
-_INVISIBLE = re.compile(
-    r"!\[[^\]]*\]\([^)]*\)|<[^>]*>|\[\s*\]\([^)]*\)|[\s*_~#>|`\\\-=:：]+|&nbsp;", re.IGNORECASE
-)
+# Invisible in a rendered post: images and tags first, then what they leave behind (`[](url)`, markup).
+_PICTURES = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]*>|&nbsp;", re.IGNORECASE)
+_MARKUP = re.compile(r"\[\s*\]\([^)]*\)|[\s*_~#>|`\\\-=:：]+")
 _VISIBLE = re.compile(r"[^\s*_~#>|`\\\-=:：]")
 _LINK_LINE = re.compile(
     r"[*_]*(?:\[[^\]\n]+\]\([^)\s]+(?:\s+\"[^\"\n]*\")?\)|<https?://[^>\s]+>|https?://\S+)[*_]*[ \t]*"
@@ -104,12 +104,12 @@ def _opens_with_link(text: str, block: Block, refs: Mapping[str, str]) -> bool:
     if not text.startswith("[", block.start):
         return False
     link = link_at(text, block.start, block.end, refs)
-    return link is not None and bool(_INVISIBLE.sub("", link.anchor))
+    return link is not None and _has_text(link.anchor)
 
 
 def _has_text(markdown: str) -> bool:
     if "![" in markdown or "<" in markdown or "&nbsp;" in markdown or "[]" in markdown:
-        return bool(_INVISIBLE.sub("", markdown))
+        return bool(_MARKUP.sub("", _PICTURES.sub("", markdown)))
     return _VISIBLE.search(markdown) is not None  # the same answer, without rewriting the text
 
 
