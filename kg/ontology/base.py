@@ -265,6 +265,9 @@ def _did_you_mean(word: str, choices: Any) -> str:
 
 
 def _merge_into(base: dict[str, Any], over: dict[str, Any]) -> None:
+    if "label" in over and over["label"] != base.get("label") and "ambiguous" in base:
+        # a curated label replaces the generated one, which is then no name of the entity any more
+        base["ambiguous"] = [a for a in base["ambiguous"] if a != base.get("label")]
     for key, value in over.items():
         if key == "ambiguous":  # curation decides ambiguity outright, so it can also un-mark an alias
             base[key] = list(value)
@@ -274,6 +277,8 @@ def _merge_into(base: dict[str, Any], over: dict[str, Any]) -> None:
             base[key] = merged
         elif key in MAPPING_KEYS:
             base[key] = {**base.get(key, {}), **value}
+        elif key == "source" and base.get("source"):
+            continue  # an overridden entity still comes from the landscape
         else:
             base[key] = value
 

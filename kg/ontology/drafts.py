@@ -19,7 +19,7 @@ FOUNDATIONS = frozenset(
     {
         "cloud-native-computing-foundation",
         "linux-foundation",
-        "apache",
+        "apache-software-foundation",
         "open-infrastructure-foundation",
         "continuous-delivery-foundation-cdf",
         "linux-foundation-edge",
@@ -37,6 +37,12 @@ FOUNDATIONS = frozenset(
         "lf-ai-data",
     }
 )
+# Crunchbase entries that are one organization under two slugs: the second slug is used for both.
+SAME_ORGANIZATION = {
+    "ant-financial": "ant-group",
+    "apache": "apache-software-foundation",
+    "octopus-deploy-c915": "octopus-deploy-org",
+}
 # GitHub owners that are a known company: the organization of a project with no crunchbase entry.
 KNOWN_OWNERS = {
     "google": "google",
@@ -46,12 +52,12 @@ KNOWN_OWNERS = {
     "azure": "microsoft",
     "aws": "amazon-web-services",
     "awslabs": "amazon-web-services",
-    "alibaba": "alibaba-cloud",
+    "alibaba": "alibaba",
     "aliyun": "alibaba-cloud",
     "alibabacloud": "alibaba-cloud",
     "aliyuncontainerservice": "alibaba-cloud",
-    "sofastack": "ant-financial",
-    "antgroup": "ant-financial",
+    "sofastack": "ant-group",
+    "antgroup": "ant-group",
     "tencent": "tencent",
     "tkestack": "tencent",
     "huawei": "huawei",
@@ -235,7 +241,18 @@ def names_org(label: str, org_key: str | None) -> bool:
     return a == b or a == _ORG_SUFFIXES.sub("", b) or _ORG_SUFFIXES.sub("", a) == _ORG_SUFFIXES.sub("", b)
 
 
-def label_from_key(key: str) -> str:
+_KEY_SUFFIXES = ("com", "ltd", "inc", "llc", "gmbh", "corp", "co", "limited", "sa", "ag", "bv", "org")
+
+
+def label_from_key(key: str, known: dict[str, str] | None = None) -> str:
+    """A display name for an organization known only by its crunchbase slug (`gitlab-com` -> `GitLab`).
+
+    `known` maps normalised names to labels written elsewhere in the sources, whose casing is preferred.
+    """
     words = key.split("-")
-    upper = {"ibm", "sap", "aws", "hpe", "nec", "ntt", "sk", "lg", "gmbh", "llc", "io", "ai", "it", "ag"}
+    while len(words) > 1 and words[-1] in _KEY_SUFFIXES:
+        words.pop()
+    if known and norm_name("".join(words)) in known:
+        return known[norm_name("".join(words))]
+    upper = {"ibm", "sap", "aws", "hpe", "nec", "ntt", "sk", "lg", "io", "ai", "it", "cdf", "js"}
     return " ".join(w.upper() if w in upper else w.capitalize() for w in words)

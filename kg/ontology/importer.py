@@ -17,6 +17,7 @@ from kg.ontology.drafts import (
     KNOWN_OWNERS,
     MEMBER_SUBCATEGORIES,
     RENAMED,
+    SAME_ORGANIZATION,
     Draft,
     core_name,
     first_owner,
@@ -96,6 +97,8 @@ class _Builder:
     # ----------------------------------------------------------------- landscape items
 
     def add_landscape(self, item: SourceItem, current: bool) -> None:
+        if item.crunchbase in SAME_ORGANIZATION:
+            item.crunchbase = SAME_ORGANIZATION[item.crunchbase]
         label, aliases, _marked = split_name(item.name)
         if not label:
             return
@@ -235,9 +238,12 @@ class _Builder:
                     parent = by_core.get(core_name(draft.parent_name.split()[0]))
                 if parent is not None and parent is not draft:
                     draft.part_of = parent.slug
+        known = {norm_name(d.label): d.label for d in self.drafts}
         orgs = []
         for key in sorted(self.orgs):
             org = self.orgs[key]
+            if org.rank == 9:
+                org.label = label_from_key(key, known)
             orgs.append(
                 Draft(
                     slug=org_slugs[key],
