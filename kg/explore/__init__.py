@@ -86,8 +86,9 @@ class Explorer:
 
     def __repr__(self) -> str:
         s = self.stats
-        return (f"<Explorer {s.entities:,} entities, {s.issues:,} issues, {s.edges:,} edges, "
-                f"{s.bytes:,} bytes>")
+        return (
+            f"<Explorer {s.entities:,} entities, {s.issues:,} issues, {s.edges:,} edges, {s.bytes:,} bytes>"
+        )
 
 
 def write_explorer(store: Store | str | None, out: str | Path, **filters: Any) -> ExplorerStats:
@@ -117,18 +118,28 @@ def build_page(
     owned = not isinstance(store, Store)
     db = Store(store) if owned else store
     try:
-        data = load_graph(db, since=since, until=until, types=types, entity=entity, depth=depth,
-                          min_mentions=min_mentions, issues=issues)
+        data = load_graph(
+            db,
+            since=since,
+            until=until,
+            types=types,
+            entity=entity,
+            depth=depth,
+            min_mentions=min_mentions,
+            issues=issues,
+        )
     finally:
         if owned:
             db.close()
     data.title = title or _title(db.url, entity)
-    return build_page_from_graph(data, show_issues=show_issues, top=top,
-                                 load_seconds=time.perf_counter() - started)
+    return build_page_from_graph(
+        data, show_issues=show_issues, top=top, load_seconds=time.perf_counter() - started
+    )
 
 
-def build_page_from_graph(data: GraphData, *, show_issues: bool = False, top: int | None = None,
-                          load_seconds: float = 0.0) -> tuple[str, ExplorerStats]:
+def build_page_from_graph(
+    data: GraphData, *, show_issues: bool = False, top: int | None = None, load_seconds: float = 0.0
+) -> tuple[str, ExplorerStats]:
     from kg.explore.layout import compute_layout
     from kg.explore.page import payload, render_page
 
@@ -141,9 +152,16 @@ def build_page_from_graph(data: GraphData, *, show_issues: bool = False, top: in
     page = render_page(payload(data, xy, show_issues=show_issues, default_top=top))
     done = time.perf_counter()
     stats = ExplorerStats(
-        path=None, entities=entities, issues=data.issue_count(), edges=len(data.edges), items=len(data.items),
-        days=len(data.days), bytes=len(page.encode("utf-8")), load_seconds=round(load_seconds, 3),
-        layout_seconds=round(laid_out - started, 3), render_seconds=round(done - laid_out, 3),
+        path=None,
+        entities=entities,
+        issues=data.issue_count(),
+        edges=len(data.edges),
+        items=len(data.items),
+        days=len(data.days),
+        bytes=len(page.encode("utf-8")),
+        load_seconds=round(load_seconds, 3),
+        layout_seconds=round(laid_out - started, 3),
+        render_seconds=round(done - laid_out, 3),
     )
     return page, stats
 

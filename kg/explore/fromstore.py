@@ -49,22 +49,43 @@ def load_graph(
     data = GraphData()
     with store.engine.connect() as conn:
         doc_rows = conn.execute(
-            select(Document.id, Document.published_date, Document.series, Document.title,
-                   Document.issue_number, Document.path, Document.slug)
+            select(
+                Document.id,
+                Document.published_date,
+                Document.series,
+                Document.title,
+                Document.issue_number,
+                Document.path,
+                Document.slug,
+            )
         ).all()
         entity_rows = conn.execute(
-            select(Entity.slug, Entity.type, Entity.label, Entity.label_zh, Entity.category, Entity.homepage,
-                   Entity.organization, Entity.maturity)
+            select(
+                Entity.slug,
+                Entity.type,
+                Entity.label,
+                Entity.label_zh,
+                Entity.category,
+                Entity.homepage,
+                Entity.organization,
+                Entity.maturity,
+            )
         ).all()
         alias_rows = conn.execute(select(Alias.entity_slug, Alias.text)).all()
         mention_rows = conn.execute(
-            select(Mention.entity_slug, Mention.item_id, Mention.char_start, Mention.char_end,
-                   Item.document_id, Item.char_start)
-            .join(Item, Item.id == Mention.item_id)
+            select(
+                Mention.entity_slug,
+                Mention.item_id,
+                Mention.char_start,
+                Mention.char_end,
+                Item.document_id,
+                Item.char_start,
+            ).join(Item, Item.id == Mention.item_id)
         ).all()
         relation_rows = conn.execute(
-            select(Relation.subject_slug, Relation.predicate, Relation.object_slug, Item.document_id)
-            .join(Item, Item.id == Relation.item_id)
+            select(Relation.subject_slug, Relation.predicate, Relation.object_slug, Item.document_id).join(
+                Item, Item.id == Relation.item_id
+            )
         ).all()
 
     docs = {row[0]: row for row in doc_rows if _in_period(row[1], since, until)}
@@ -89,11 +110,14 @@ def load_graph(
         if center not in keep:
             raise ExploreError(
                 f"entity '{entity}' ({center}) has fewer than {min_mentions} mention(s) of the selected "
-                "types in the selected period; widen --since/--until or --type")
+                "types in the selected period; widen --since/--until or --type"
+            )
         keep = _ego(center, depth, pairs.keys(), ((r[0], r[2]) for r in relations))
     if not keep:
-        raise ExploreError("nothing to explore: no entity is mentioned in the selected period with the "
-                           "selected types; check --since/--until, --type and --min-mentions")
+        raise ExploreError(
+            "nothing to explore: no entity is mentioned in the selected period with the "
+            "selected types; check --since/--until, --type and --min-mentions"
+        )
 
     slugs = sorted(keep, key=lambda s: (-counts[s], s))
     index = {slug: i for i, slug in enumerate(slugs)}
@@ -103,10 +127,19 @@ def load_graph(
             aliases[slug].append(text)
     for slug in slugs:
         row = entities[slug]
-        data.nodes.append(Node(
-            key=slug, type=row[1], label=row[2] or slug, label_zh=row[3] or "", category=row[4] or "",
-            homepage=row[5] or "", organization=row[6] or "", maturity=row[7] or "", aliases=aliases[slug],
-        ))
+        data.nodes.append(
+            Node(
+                key=slug,
+                type=row[1],
+                label=row[2] or slug,
+                label_zh=row[3] or "",
+                category=row[4] or "",
+                homepage=row[5] or "",
+                organization=row[6] or "",
+                maturity=row[7] or "",
+                aliases=aliases[slug],
+            )
+        )
 
     # Evidence: newest items first; the excerpt and first link are read only for the items kept.
     per_node: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)  # (day, item, start, end)
@@ -133,7 +166,8 @@ def load_graph(
     item_index = _load_items(store, item_ids, docs, data, doc_position)
     for node, rows in chosen.items():
         data.nodes[node].evidence = [
-            (item_index[item], s, e) if s >= 0 and e <= len(data.items[item_index[item]].excerpt)
+            (item_index[item], s, e)
+            if s >= 0 and e <= len(data.items[item_index[item]].excerpt)
             else (item_index[item], -1, -1)
             for item, s, e in rows
         ]
@@ -160,9 +194,13 @@ def load_graph(
     if issues:
         _add_issue_nodes(data, docs, doc_day, mentions, index, doc_position)
     data.filters = {
-        "since": since.isoformat() if since else None, "until": until.isoformat() if until else None,
-        "types": sorted(wanted_types) if wanted_types else None, "entity": entity,
-        "depth": depth if entity else None, "min_mentions": min_mentions, "issues": issues,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "types": sorted(wanted_types) if wanted_types else None,
+        "entity": entity,
+        "depth": depth if entity else None,
+        "min_mentions": min_mentions,
+        "issues": issues,
     }
     return data
 
@@ -218,8 +256,9 @@ def _resolve_entity(name: str, entity_rows: Sequence[tuple], alias_rows: Sequenc
     raise ExploreError(f"unknown entity '{name}'{hint}")
 
 
-def _ego(center: str, depth: int, pairs: Iterable[tuple[str, str]],
-         relations: Iterable[tuple[str, str]]) -> set[str]:
+def _ego(
+    center: str, depth: int, pairs: Iterable[tuple[str, str]], relations: Iterable[tuple[str, str]]
+) -> set[str]:
     neighbours: dict[str, set[str]] = defaultdict(set)
     for a, b in itertools.chain(pairs, relations):
         neighbours[a].add(b)
@@ -231,20 +270,22 @@ def _ego(center: str, depth: int, pairs: Iterable[tuple[str, str]],
     return reached
 
 
-def _load_items(store: Store, item_ids: list[int], docs: dict[int, tuple], data: GraphData,
-                doc_index: dict[int, int]) -> dict[int, int]:
+def _load_items(
+    store: Store, item_ids: list[int], docs: dict[int, tuple], data: GraphData, doc_index: dict[int, int]
+) -> dict[int, int]:
     """Append the docs and items the evidence needs to `data`; returns item id -> index in data.items."""
     texts: dict[int, tuple[int, str]] = {}
     first_link: dict[int, str] = {}
     with store.engine.connect() as conn:
         for start in range(0, len(item_ids), _CHUNK):
-            chunk = item_ids[start:start + _CHUNK]
+            chunk = item_ids[start : start + _CHUNK]
             for item_id, doc_id, text in conn.execute(
                 select(Item.id, Item.document_id, Item.text).where(Item.id.in_(chunk))
             ):
                 texts[item_id] = (doc_id, text)
             for item_id, url in conn.execute(
-                select(Link.item_id, Link.url).where(Link.item_id.in_(chunk))
+                select(Link.item_id, Link.url)
+                .where(Link.item_id.in_(chunk))
                 .order_by(Link.item_id, Link.char_start)
             ):
                 if item_id not in first_link and url.lower().startswith(("http://", "https://")):
@@ -265,7 +306,10 @@ def _doc(row: tuple, day_index: dict[str, int]) -> Doc:
     _id, published, series, title, number, path, slug = row
     return Doc(
         day=day_index[published.isoformat()] if published else -1,
-        series=series, title=title or slug, issue_number=number, source_uri=_file_uri(path),
+        series=series,
+        title=title or slug,
+        issue_number=number,
+        source_uri=_file_uri(path),
     )
 
 
@@ -276,8 +320,14 @@ def _file_uri(path: str) -> str:
         return ""
 
 
-def _add_issue_nodes(data: GraphData, docs: dict[int, tuple], doc_day: dict[int, int],
-                     mentions: Sequence[tuple], index: dict[str, int], doc_position: dict[int, int]) -> None:
+def _add_issue_nodes(
+    data: GraphData,
+    docs: dict[int, tuple],
+    doc_day: dict[int, int],
+    mentions: Sequence[tuple],
+    index: dict[str, int],
+    doc_position: dict[int, int],
+) -> None:
     """Each issue becomes a node linked to the entities it mentions (edge weight: mentions in that issue)."""
     per_doc: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for slug, _item, _s, _e, doc_id, _is in mentions:
@@ -295,10 +345,18 @@ def _add_issue_nodes(data: GraphData, docs: dict[int, tuple], doc_day: dict[int,
         total = sum(targets.values())
         day = doc_day[doc_id]
         number = f" #{doc.issue_number}" if doc.issue_number is not None else ""
-        data.nodes.append(Node(
-            key=f"issue:{docs[doc_id][6]}", label=f"{doc.series}{number}", type=ISSUE_TYPE,
-            category=doc.series, aliases=[doc.title], mentions=total, items=0,
-            timeline={day: total} if day >= 0 else {}, doc=position,
-        ))
+        data.nodes.append(
+            Node(
+                key=f"issue:{docs[doc_id][6]}",
+                label=f"{doc.series}{number}",
+                type=ISSUE_TYPE,
+                category=doc.series,
+                aliases=[doc.title],
+                mentions=total,
+                items=0,
+                timeline={day: total} if day >= 0 else {},
+                doc=position,
+            )
+        )
         for target, weight in sorted(targets.items()):
             data.edges.append(Edge(node_index, target, MENTIONS, weight, {day: weight} if day >= 0 else {}))

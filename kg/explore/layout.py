@@ -110,8 +110,10 @@ def _spiral(graph: nx.Graph, members: list[int]) -> dict[int, tuple[float, float
     ordered = sorted(members, key=lambda n: (-graph.degree(n, weight="weight"), n))
     count = len(ordered)
     return {
-        node: (math.sqrt((i + 0.5) / count) * math.cos(i * GOLDEN_ANGLE),
-               math.sqrt((i + 0.5) / count) * math.sin(i * GOLDEN_ANGLE))
+        node: (
+            math.sqrt((i + 0.5) / count) * math.cos(i * GOLDEN_ANGLE),
+            math.sqrt((i + 0.5) / count) * math.sin(i * GOLDEN_ANGLE),
+        )
         for i, node in enumerate(ordered)
     }
 

@@ -45,8 +45,9 @@ def _asset(name: str) -> str:
     return _SOURCE_MAP.sub("", text)
 
 
-def payload(data: GraphData, xy: np.ndarray, *, show_issues: bool = False,
-            default_top: int = 0) -> dict[str, Any]:
+def payload(
+    data: GraphData, xy: np.ndarray, *, show_issues: bool = False, default_top: int = 0
+) -> dict[str, Any]:
     """The page's data, column-wise (one array per field) so 50k nodes parse fast and stay compact."""
     types = sorted({n.type for n in data.nodes}, key=lambda t: (t == ISSUE_TYPE, t))
     kinds = sorted({e.kind for e in data.edges}, key=lambda k: (k not in ("coMention", "mentions"), k))
@@ -103,14 +104,16 @@ def render_page(page_data: dict[str, Any]) -> str:
     """The whole HTML document for a payload; every inline script and the style are allowed by hash only."""
     scripts = [_asset(name) for name in VENDOR] + [_asset("assets/explorer.js")]
     css = _asset("assets/explorer.css")
-    csp = "; ".join([
-        "default-src 'none'",
-        "script-src " + " ".join(csp_hash(s) for s in scripts),
-        "style-src " + csp_hash(css),
-        "img-src data:",
-        "base-uri 'none'",
-        "form-action 'none'",
-    ])
+    csp = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(csp_hash(s) for s in scripts),
+            "style-src " + csp_hash(css),
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
     template = _asset("assets/explorer.html")
     parts = {
         "@CSP@": html.escape(csp, quote=True),

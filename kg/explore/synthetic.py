@@ -17,8 +17,9 @@ PREDICATES = ("basedOn", "uses", "competesWith", "releasedBy", "replaces")
 CATEGORIES = ("Orchestration", "Service Mesh", "Observability", "Runtime", "Security", "Storage", "CI/CD")
 
 
-def synthetic_graph(nodes: int = 50_000, edges: int = 100_000, seed: int = 1,
-                    evidence_per_node: int = 5) -> GraphData:
+def synthetic_graph(
+    nodes: int = 50_000, edges: int = 100_000, seed: int = 1, evidence_per_node: int = 5
+) -> GraphData:
     rng = random.Random(seed)
     data = GraphData(title=f"synthetic graph ({nodes:,} nodes)")
     start = dt.date(2016, 1, 4)
@@ -26,8 +27,9 @@ def synthetic_graph(nodes: int = 50_000, edges: int = 100_000, seed: int = 1,
     series = ("lwkd", "devopsish", "sofa-weekly", "tgik", "cloud-native-weekly-zh")
     for day in range(len(data.days)):
         for number, name in enumerate(series):
-            data.docs.append(Doc(day, name, f"{name} issue {day}", day * 5 + number,
-                                 f"file:///corpus/{name}/{day}.md"))
+            data.docs.append(
+                Doc(day, name, f"{name} issue {day}", day * 5 + number, f"file:///corpus/{name}/{day}.md")
+            )
     community_of = [min(int(rng.paretovariate(1.2)), 2000) for _ in range(nodes)]
     members: dict[int, list[int]] = {}
     for node, community in enumerate(community_of):
@@ -37,11 +39,15 @@ def synthetic_graph(nodes: int = 50_000, edges: int = 100_000, seed: int = 1,
         mentions = max(1, int(rng.paretovariate(1.1)))
         first = rng.randrange(len(data.days))
         node = Node(
-            key=f"syn-{i}", label=f"{kind.lower()}-{i}", type=kind,
-            label_zh=f"项目{i}" if i % 7 == 0 else "", category=CATEGORIES[community_of[i] % len(CATEGORIES)],
+            key=f"syn-{i}",
+            label=f"{kind.lower()}-{i}",
+            type=kind,
+            label_zh=f"项目{i}" if i % 7 == 0 else "",
+            category=CATEGORIES[community_of[i] % len(CATEGORIES)],
             homepage=f"https://example.org/p/{i}" if i % 3 == 0 else "",
             aliases=[f"alias{i}"] if i % 5 == 0 else [],
-            mentions=mentions, items=mentions,
+            mentions=mentions,
+            items=mentions,
         )
         for _ in range(min(mentions, 12)):
             day = min(len(data.days) - 1, first + int(rng.expovariate(1 / 30)))
@@ -51,8 +57,13 @@ def synthetic_graph(nodes: int = 50_000, edges: int = 100_000, seed: int = 1,
             last = max(node.timeline)
             node.timeline[last] += extra
         for day in sorted(node.timeline, reverse=True)[:evidence_per_node]:
-            data.items.append(EvidenceItem(day * 5 + rng.randrange(5), f"{node.label} was mentioned here.",
-                                           f"https://example.org/news/{i}/{day}"))
+            data.items.append(
+                EvidenceItem(
+                    day * 5 + rng.randrange(5),
+                    f"{node.label} was mentioned here.",
+                    f"https://example.org/news/{i}/{day}",
+                )
+            )
             node.evidence.append((len(data.items) - 1, 0, len(node.label)))
         data.nodes.append(node)
     seen: set[tuple[int, int]] = set()

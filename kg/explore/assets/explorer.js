@@ -1,4 +1,4 @@
-// The explorer page: reads the graph from <script type="application/json" id="kg-data">, draws it with
+// The explorer page: reads the graph from the JSON block #kg-data, draws it with
 // sigma.js (WebGL), and wires search, filters, the time slider and the evidence panel.
 // Safety: data only ever reaches the DOM through textContent, and links only through safeUrl() + the
 // href property; nothing here uses innerHTML, eval or string-built markup.
