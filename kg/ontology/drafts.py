@@ -225,7 +225,7 @@ def first_owner(draft: Draft) -> str | None:
 
 def core_name(name: str) -> str:
     """Normalised name for merging: `Apache Flink` ~ `Flink`, `ScyllaDB` ~ `Scylla`, `Project Contour`."""
-    core = norm_name(name)
+    core = norm_name(name.replace("+", "plus").replace("#", "sharp"))
     core = core.removeprefix("apache").removeprefix("project")
     return core.removesuffix("db") if len(core) > 5 else core
 

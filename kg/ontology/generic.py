@@ -21,7 +21,7 @@ bright bring broker bubble buck buddy buffer build builder bulk bullet bundle bu
 cadence cake calico camel canal canary candle cannon canvas capsule captain cargo carbon cargo carrier cart
 cascade castle catalog cell center central chain chaos charm chart chat check cheetah chef cherry chorus
 chronos circle citadel city claim clamp clarity clay clear cli click cliff climate clip clock cloud
-clover cluster coach coast cobalt code cog coin collect colony color comet command commander commit common
+clover cluster client coach coast cobalt code cog coin collect colony color comet command commander commit common
 compass compose concord conduit config connect console constellation contour control convoy copper core
 corral cortex cosmos cottage counter courier cove crane crate create crew cricket crow crown
 cruise crystal cube current cursor curve custom cyclone dagger dart dash data dawn deck delta den depot
@@ -53,7 +53,7 @@ reactor realm recall record redshift reef relay remote render rescue reservoir r
 river road robin rock rocket root rover ruby rudder runner rush rust saga sage sail salt sandbox
 satellite saturn scale scanner scope scout scribe sea seal secret sentinel sentry sequoia serenity serverless
 service shadow shard shark shell shelter shield ship shipyard shore sight sigma signal silk silver simple
-sirius skipper sky slate sled slice slim smart smith snake snap snow socket solar solo sonar spark spear
+sirius skipper sky slate sled slice slim smart smith snake snap snow socket solar solo sonar spark spear spec
 spectrum sphere spider spin spire spirit spot spring spruce squid stack stage star starboard
 station steel stem stone storm stream stride strike studio summit sun super surf swallow swan swarm swift
 switch sword symphony sync tail talon tank target task teleport tempo terra thunder tide tiger
@@ -66,7 +66,7 @@ window wing wire wizard wolf worker workflow x-ray yacht yard yield zen zenith z
 
 _TECH = """
 api apm auth bpf c cd ci cli cloud cluster cni container containers cri csi db devops dns ebpf gateway
-git go gpu grpc http https ide json linux mesh ml oci os rest rpc sdk serverless sql ssh tls
+git go gpu http https ide json linux mesh ml oci os rest rpc sdk serverless sql ssh tls
 ui vm wasm web yaml
 """
 

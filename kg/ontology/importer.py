@@ -125,7 +125,7 @@ class _Builder:
             kind = "Concept"
         else:
             kind = "Project" if item.repos else "Product"
-        draft = self._find(label, item.repos)
+        draft = self._find(label, item.repos, kind)
         if draft is None:
             draft = Draft(
                 slug="",
@@ -141,14 +141,16 @@ class _Builder:
             pass  # an older listing only fills what the current one lacks
         self._absorb(draft, item, aliases, label)
 
-    def _find(self, label: str, repos: list[str]) -> Draft | None:
+    def _find(self, label: str, repos: list[str], kind: str) -> Draft | None:
         core = core_name(label)
         for url in repos[:1]:
             key = repo_key(url)
             for other in self.by_repo.get(key or "", []):
                 if core_name(other.label) == core:
                     return other
-        return self.by_core.get(core)
+        other = self.by_core.get(core)
+        # by name alone only within one kind: Swift the language is not OpenStack Swift
+        return other if other is not None and other.type == kind else None
 
     def _register(self, draft: Draft, label: str) -> None:
         self.drafts.append(draft)
