@@ -41,7 +41,7 @@ def describe(doc: DocumentRecord) -> dict[str, Any]:
                 "kind": item.kind,
                 "section": list(item.section_path),
                 "text": item.text,
-                "links": [[link.url, link.anchor, doc.source[link.start:link.end]] for link in item.links],
+                "links": [[link.url, link.anchor, doc.source[link.start : link.end]] for link in item.links],
             }
             for item in doc.items
         ],
@@ -67,10 +67,10 @@ def test_fixture_spans_are_exact(case: Path) -> None:
     doc = parse_fixture(case)
     assert [item.position for item in doc.items] == list(range(len(doc.items)))
     for item in doc.items:
-        assert doc.source[item.start:item.end] == item.text
+        assert doc.source[item.start : item.end] == item.text
         for link in item.links:
             assert item.start <= link.start <= link.anchor_start <= link.anchor_end <= link.end <= item.end
-            assert doc.source[link.anchor_start:link.anchor_end] == link.anchor
+            assert doc.source[link.anchor_start : link.anchor_end] == link.anchor
 
 
 def test_every_fixture_has_a_golden_file() -> None:

@@ -41,8 +41,12 @@ _RECORDED = re.compile(r"Recording date\b[ \t]*[:：]?[ \t]*(.*)", re.I)
 _VIDEO = re.compile(r"Video[ \t]*[:：][ \t]*(.+)", re.I)
 _META_HINT = re.compile(r"作者|编辑|责编|校对|撰稿|Author|Editor|Edited|Written|Hosted|Recording|Video", re.I)
 _META_LINES = (
-    ("authors", _ARTICLE_AUTHOR), ("authors", _AUTHORS), ("editors", _EDITORS), ("authors", _HOSTS),
-    ("recorded", _RECORDED), ("video", _VIDEO),
+    ("authors", _ARTICLE_AUTHOR),
+    ("authors", _AUTHORS),
+    ("editors", _EDITORS),
+    ("authors", _HOSTS),
+    ("recorded", _RECORDED),
+    ("video", _VIDEO),
 )
 
 
@@ -84,10 +88,10 @@ class _Lines:
         self.n = len(self.starts)
 
     def line(self, i: int) -> str:
-        return self.text[self.starts[i]:self.ends[i]]
+        return self.text[self.starts[i] : self.ends[i]]
 
     def blank(self, i: int) -> bool:
-        return self.text[self.starts[i]:self.ends[i]].strip() == ""
+        return self.text[self.starts[i] : self.ends[i]].strip() == ""
 
     def indent(self, i: int) -> int:
         cols = 0
@@ -133,14 +137,14 @@ def _special_lines(lines: _Lines, scan: Scan) -> dict[int, int]:
     while i < lines.n:
         line = lines.line(i)
         fence = _FENCE.match(line)
-        if fence is not None and not (fence.group(1)[0] == "`" and "`" in line[fence.end():]):
+        if fence is not None and not (fence.group(1)[0] == "`" and "`" in line[fence.end() :]):
             mark = fence.group(1)
             close = re.compile(rf"[ \t]*{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
             j = next((k for k in range(i + 1, lines.n) if close.match(lines.line(k))), lines.n - 1)
         elif line.lstrip().startswith("<!--"):
             j = i
             opened = lines.starts[i] + line.index("<!--") + 4
-            while j < lines.n - 1 and "-->" not in text[opened:lines.ends[j]]:
+            while j < lines.n - 1 and "-->" not in text[opened : lines.ends[j]]:
                 j += 1
         elif _RAW_HTML.match(line):
             tag = _RAW_HTML.match(line).group(1).lower()  # type: ignore[union-attr]
@@ -162,7 +166,7 @@ def _block(lines: _Lines, i: int, special: dict[int, int], scan: Scan) -> int:
     atx = _ATX.match(line)
     if atx is not None:
         start = lines.starts[i] + atx.end()
-        content = _ATX_CLOSE.sub("", line[atx.end():]).rstrip()
+        content = _ATX_CLOSE.sub("", line[atx.end() :]).rstrip()
         scan.blocks.append(Block("heading", start, start + len(content), len(atx.group(1)), i))
         return i + 1
     if _HR.match(line):
@@ -225,7 +229,7 @@ def _list_item(lines: _Lines, i: int, marker: re.Match[str], special: dict[int, 
     end = lines.content_end(last)
     if start >= end:
         return last + 1
-    meta = _meta(lines.text[start:lines.ends[i]])
+    meta = _meta(lines.text[start : lines.ends[i]])
     if meta is not None:
         scan.blocks.append(Block("meta", start, end, first_line=i, meta=meta))
         return last + 1
@@ -239,7 +243,7 @@ def _quote(lines: _Lines, i: int, special: dict[int, int], scan: Scan) -> int:
     while j < lines.n and j not in special and _QUOTE.match(lines.line(j)):
         marker = _QUOTE.match(lines.line(j))
         start = lines.starts[j] + marker.end()  # type: ignore[union-attr]
-        inner = lines.text[start:lines.ends[j]]
+        inner = lines.text[start : lines.ends[j]]
         meta = _meta(inner)
         if meta is not None:
             scan.blocks.append(Block("meta", start, start + len(inner.rstrip()), first_line=j, meta=meta))
@@ -271,8 +275,9 @@ def _paragraph(lines: _Lines, i: int, special: dict[int, int], scan: Scan) -> in
         if meta is not None:
             _flush_paragraph(scan, spans, first)
             spans = []
-            scan.blocks.append(Block("meta", lines.content_start(j), lines.content_end(j), first_line=j,
-                                     meta=meta))
+            scan.blocks.append(
+                Block("meta", lines.content_start(j), lines.content_end(j), first_line=j, meta=meta)
+            )
             first = j + 1
         else:
             spans.append((lines.content_start(j), lines.content_end(j)))
@@ -283,19 +288,25 @@ def _paragraph(lines: _Lines, i: int, special: dict[int, int], scan: Scan) -> in
 
 def _flush_paragraph(scan: Scan, spans: list[tuple[int, int]], first_line: int) -> None:
     if spans:
-        scan.blocks.append(Block("paragraph", spans[0][0], spans[-1][1], first_line=first_line,
-                                 lines=tuple(spans)))
+        scan.blocks.append(
+            Block("paragraph", spans[0][0], spans[-1][1], first_line=first_line, lines=tuple(spans))
+        )
 
 
 def _interrupts(line: str) -> bool:
     """Does this line end a paragraph (heading, fence, break, quote, comment) instead of continuing it?"""
-    return bool(_ATX.match(line) or (_FENCE.match(line) and len(line) - len(line.lstrip()) < 4)
-                or _HR.match(line) or _QUOTE.match(line) or line.lstrip().startswith("<!--"))
+    return bool(
+        _ATX.match(line)
+        or (_FENCE.match(line) and len(line) - len(line.lstrip()) < 4)
+        or _HR.match(line)
+        or _QUOTE.match(line)
+        or line.lstrip().startswith("<!--")
+    )
 
 
 def _starts_list(line: str) -> bool:
     marker = _MARKER.match(line)
-    if marker is None or len(line) - len(line.lstrip()) >= 4 or not line[marker.end():].strip():
+    if marker is None or len(line) - len(line.lstrip()) >= 4 or not line[marker.end() :].strip():
         return False
     return marker.group(1) is not None or marker.group(2) == "1"
 

@@ -17,14 +17,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # A stray control character in a real post (tgik 168 has one \x02 line) is kept as written; text made of
 # them is binary. NUL is refused outright before this.
 _MAX_CONTROL_SHARE = 0.001
-# What GB18030-encoded posts contain besides ASCII: CJK ideographs, CJK and full-width punctuation, kana.
-_CJK = re.compile(
-    r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2026\u00b7]"
-)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# Share of non-ASCII characters that must be CJK for a GB18030 reading to be believed (random bytes and
-# Latin-1 text that happen to be valid GB18030 decode to rare ideographs and symbols mixed with ASCII).
-_CJK_SHARE = 0.9
+# Share of non-ASCII characters that must be in GB2312 (common hanzi and punctuation) for a GB18030 reading
+# to be believed: real Chinese text is nearly all GB2312, while Latin-1 text that happens to be valid GB18030
+# (`Ångström` → `舗gstr鰉`) decodes to rare ideographs outside it.
+_COMMON_SHARE = 0.9
 
 
 def decode_post(path: str, raw: bytes) -> tuple[str, str]:
@@ -33,10 +30,13 @@ def decode_post(path: str, raw: bytes) -> tuple[str, str]:
         raise RejectedFile(path, "UTF-16 text is not read; save the file as UTF-8")
     nul = raw.find(b"\x00")
     if nul >= 0:
-        raise RejectedFile(path, f"binary file (NUL byte at byte {nul}); only markdown text is ingested",
-                           line=raw.count(b"\n", 0, nul) + 1)
+        raise RejectedFile(
+            path,
+            f"binary file (NUL byte at byte {nul}); only markdown text is ingested",
+            line=raw.count(b"\n", 0, nul) + 1,
+        )
     if raw.startswith(UTF8_BOM):
-        body, encoding = raw[len(UTF8_BOM):], "utf-8-sig"
+        body, encoding = raw[len(UTF8_BOM) :], "utf-8-sig"
     else:
         body, encoding = raw, "utf-8"
     try:
@@ -50,8 +50,12 @@ def decode_post(path: str, raw: bytes) -> tuple[str, str]:
     if len(controls) > _MAX_CONTROL_SHARE * len(text):
         first = _CONTROL.search(text)
         line = text.count("\n", 0, first.start()) + 1 if first is not None else None
-        raise RejectedFile(path, f"binary file ({len(controls)} control characters such as "
-                           f"U+{ord(controls[0]):04X}); only markdown text is ingested", line=line)
+        raise RejectedFile(
+            path,
+            f"binary file ({len(controls)} control characters such as "
+            f"U+{ord(controls[0]):04X}); only markdown text is ingested",
+            line=line,
+        )
     return text, encoding
 
 
@@ -61,15 +65,28 @@ def _gb18030(path: str, body: bytes, utf8_error: UnicodeDecodeError) -> str:
     except UnicodeDecodeError:
         raise _not_text(path, body, utf8_error, "neither UTF-8 nor GB18030") from None
     non_ascii = _NON_ASCII.findall(text)
-    cjk = sum(1 for ch in non_ascii if _CJK.match(ch))
-    if non_ascii and cjk / len(non_ascii) < _CJK_SHARE:
-        raise _not_text(path, body, utf8_error,
-                        "neither UTF-8 nor GB18030 (as GB18030 it reads as unlikely symbols)")
+    common = sum(1 for ch in non_ascii if _in_gb2312(ch))
+    if non_ascii and common / len(non_ascii) < _COMMON_SHARE:
+        raise _not_text(
+            path, body, utf8_error, "neither UTF-8 nor GB18030 (as GB18030 it reads as rare characters)"
+        )
     return text
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _not_text(path: str, body: bytes, error: UnicodeDecodeError, what: str) -> RejectedFile:
     line = body.count(b"\n", 0, error.start) + 1
-    bad = body[error.start:error.start + 4].hex(" ")
-    return RejectedFile(path, f"encoding is {what}: invalid byte(s) {bad}; re-save the file as UTF-8 "
-                        "(characters are never replaced)", line=line)
+    bad = body[error.start : error.start + 4].hex(" ")
+    return RejectedFile(
+        path,
+        f"encoding is {what}: invalid byte(s) {bad}; re-save the file as UTF-8 "
+        "(characters are never replaced)",
+        line=line,
+    )

@@ -54,8 +54,11 @@ def read_bytes(path: str) -> bytes:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
-                raise RejectedFile(path, f"file is {size / 1024 / 1024:.1f} MB; posts over "
-                                   f"{MAX_BYTES // 1024 // 1024} MB are not read (is it really a post?)")
+                raise RejectedFile(
+                    path,
+                    f"file is {size / 1024 / 1024:.1f} MB; posts over "
+                    f"{MAX_BYTES // 1024 // 1024} MB are not read (is it really a post?)",
+                )
             raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise RejectedFile(path, f"cannot read the file: {error.strerror or error}") from None

@@ -60,14 +60,16 @@ def split_front_matter(path: str, text: str) -> FrontMatter:
     return NO_FRONT_MATTER
 
 
-def _fenced(path: str, text: str, opener: re.Pattern[str], closer: re.Pattern[str], fmt: str, fence: str,
-            load: Any) -> FrontMatter:
+def _fenced(
+    path: str, text: str, opener: re.Pattern[str], closer: re.Pattern[str], fmt: str, fence: str, load: Any
+) -> FrontMatter:
     start = opener.match(text).end()  # type: ignore[union-attr]
     close = closer.search(text, start)
     if close is None:
-        raise RejectedFile(path, f"front matter opened with '{fence}' is never closed; "
-                           f"add a '{fence}' line after it", line=1)
-    inner = text[start:close.start()]
+        raise RejectedFile(
+            path, f"front matter opened with '{fence}' is never closed; add a '{fence}' line after it", line=1
+        )
+    inner = text[start : close.start()]
     body_start = close.end()
     if text.startswith("\r\n", body_start):
         body_start += 2
@@ -90,8 +92,9 @@ def _json(path: str, text: str) -> FrontMatter:
     if not isinstance(data, dict):  # cannot happen for text starting with '{', kept for clarity
         raise RejectedFile(path, f"front matter is a {_kind(data)}, not a mapping", line=1)
     newline = re.compile(r"[ \t]*\r?\n?").match(text, end)
-    return FrontMatter({str(k): v for k, v in data.items()}, "json", newline.end() if newline else end,
-                       text[:end], 1)
+    return FrontMatter(
+        {str(k): v for k, v in data.items()}, "json", newline.end() if newline else end, text[:end], 1
+    )
 
 
 def _load_toml(path: str, inner: str) -> Any:
@@ -138,8 +141,9 @@ class _SafeLoader(yaml.SafeLoader):
 _SafeLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_SafeLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
-                                  list("-+0123456789"))
+_SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +170,9 @@ def _load_yaml(path: str, inner: str) -> Any:
     except yaml.YAMLError as error:
         refusal = error.args[0] if error.args else None
         if isinstance(refusal, _Refusal):
-            raise RejectedFile(path, f"YAML front matter refused: {refusal.reason}",
-                               line=refusal.line + 2) from None
+            raise RejectedFile(
+                path, f"YAML front matter refused: {refusal.reason}", line=refusal.line + 2
+            ) from None
         raise RejectedFile(path, f"YAML front matter does not parse: {error}", line=1) from None
     except RecursionError:
         raise RejectedFile(path, "YAML front matter refused: nested too deeply", line=1) from None
@@ -185,8 +190,9 @@ def _check_expansion(root: yaml.Node) -> None:
         if key in sizes:
             return sizes[key]
         if key in active:
-            raise yaml.YAMLError(_Refusal("an alias refers to itself (recursive structure)",
-                                          node.start_mark.line))
+            raise yaml.YAMLError(
+                _Refusal("an alias refers to itself (recursive structure)", node.start_mark.line)
+            )
         active.add(key)
         total = 1
         if isinstance(node, yaml.SequenceNode):
@@ -195,8 +201,12 @@ def _check_expansion(root: yaml.Node) -> None:
             total += sum(size(k) + size(v) for k, v in node.value)
         active.discard(key)
         if total > MAX_EXPANDED_NODES:
-            raise yaml.YAMLError(_Refusal(f"it expands to more than {MAX_EXPANDED_NODES:,} values "
-                                          "(alias bomb?)", node.start_mark.line))
+            raise yaml.YAMLError(
+                _Refusal(
+                    f"it expands to more than {MAX_EXPANDED_NODES:,} values (alias bomb?)",
+                    node.start_mark.line,
+                )
+            )
         sizes[key] = total
         return total
 

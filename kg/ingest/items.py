@@ -72,30 +72,41 @@ def build_items(
             if _opens_with_link(text, block, refs):
                 section = tuple(title for _, title in sections)
                 group = _Span(section, "heading", block.start, block.end, until_heading=True)
-            sections.append((block.level, plain_text(text[block.start:block.end])))
+            sections.append((block.level, plain_text(text[block.start : block.end])))
             continue
         if group is not None and group.until_heading:
             group.end = block.end
             continue
-        if not _has_text(text[block.start:block.end]):
+        if not _has_text(text[block.start : block.end]):
             continue
-        if block.kind in ("paragraph", "quote") and _is_qa_opener(text[block.start:block.end]):
+        if block.kind in ("paragraph", "quote") and _is_qa_opener(text[block.start : block.end]):
             if group is not None:
                 spans.append(group)
             group = _Span(section, "paragraph", block.start, block.end)
         elif group is not None:  # inside a Q&A: answers, quotes, lists and link lines belong to the question
             group.end = block.end
-        elif block.kind == "paragraph" and len(block.lines) > 1 and all(
-                _LINK_LINE.fullmatch(text[s:e]) for s, e in block.lines):
+        elif (
+            block.kind == "paragraph"
+            and len(block.lines) > 1
+            and all(_LINK_LINE.fullmatch(text[s:e]) for s, e in block.lines)
+        ):
             spans.extend(_Span(section, "paragraph", s, e) for s, e in block.lines)
         else:
-            spans.append(_Span(section, "paragraph" if block.kind == "quote" else block.kind,
-                               block.start, block.end))
+            spans.append(
+                _Span(section, "paragraph" if block.kind == "quote" else block.kind, block.start, block.end)
+            )
     if group is not None:
         spans.append(group)
     return tuple(
-        ItemRecord(position, span.section, span.kind, span.start, span.end, text[span.start:span.end],
-                   tuple(find_links(text, span.start, span.end, refs, excluded)))
+        ItemRecord(
+            position,
+            span.section,
+            span.kind,
+            span.start,
+            span.end,
+            text[span.start : span.end],
+            tuple(find_links(text, span.start, span.end, refs, excluded)),
+        )
         for position, span in enumerate(spans)
     )
 
@@ -117,5 +128,6 @@ def _is_qa_opener(markdown: str) -> bool:
     if "\n" in markdown.strip():
         return False
     plain = plain_text(markdown)
-    return bool(_QA_OPENER.fullmatch(plain)) and (plain.lstrip("0123456789、.． ").startswith("@")
-                                                   or bool(_QA_TAIL.search(plain)))
+    return bool(_QA_OPENER.fullmatch(plain)) and (
+        plain.lstrip("0123456789、.． ").startswith("@") or bool(_QA_TAIL.search(plain))
+    )

@@ -98,20 +98,20 @@ def link_at(text: str, p: int, end: int, refs: Mapping[str, str]) -> LinkRecord 
         url = dest["angle"] if dest["angle"] is not None else dest["plain"]
         if not url:
             return None
-        return LinkRecord(_ESCAPED.sub(r"\1", url), text[p + 1:close], p, dest.end(), p + 1, close)
+        return LinkRecord(_ESCAPED.sub(r"\1", url), text[p + 1 : close], p, dest.end(), p + 1, close)
     if not refs:
         return None
     label = _REF_LABEL.match(text, close + 1, end)
     if label is not None:
-        key = normalize_label(label.group(1) or text[p + 1:close])
+        key = normalize_label(label.group(1) or text[p + 1 : close])
         link_end = label.end()
     else:
-        key = normalize_label(text[p + 1:close])
+        key = normalize_label(text[p + 1 : close])
         link_end = close + 1
     url = refs.get(key)
     if url is None:
         return None
-    return LinkRecord(url, text[p + 1:close], p, link_end, p + 1, close)
+    return LinkRecord(url, text[p + 1 : close], p, link_end, p + 1, close)
 
 
 def skip_code_span(text: str, p: int, end: int) -> int:
@@ -148,7 +148,7 @@ def _close_bracket(text: str, p: int, end: int) -> int:
             k += 1
         else:  # a newline: a link never spans a blank line
             nxt = text.find("\n", k + 1, limit)
-            if text[k + 1:nxt if nxt >= 0 else limit].strip() == "":
+            if text[k + 1 : nxt if nxt >= 0 else limit].strip() == "":
                 return -1
             k += 1
 

@@ -49,7 +49,7 @@ def series_and_slug(path: str, front: Mapping[str, Any]) -> tuple[str, str]:
     is_index = stem.lower() in INDEX_STEMS
     for at, part in enumerate(parts[:-1]):
         if part in KNOWN_SERIES:
-            below = [*parts[at + 1:-1]] + ([] if is_index else [stem])
+            below = [*parts[at + 1 : -1]] + ([] if is_index else [stem])
             return part, "/".join([part, *below]) if below else part
     declared = front.get("series")
     if isinstance(declared, list) and declared:

@@ -18,16 +18,20 @@ def parse_post(path: str, raw: bytes, content_hash: str) -> DocumentRecord:
     scan = scan_blocks(text, front.body_start)
     body_line = text.count("\n", 0, front.body_start) + 1
     title_block = _title_block(text, scan.blocks, front.data.get("title"))
-    heading = plain_text(text[title_block.start:title_block.end]) if title_block is not None else None
+    heading = plain_text(text[title_block.start : title_block.end]) if title_block is not None else None
     title = title_of(front.data, heading)
     meta = [b for b in scan.blocks if b.kind == "meta" and b.meta is not None]
     recorded = [(b.meta[1], body_line + b.first_line) for b in meta if b.meta and b.meta[0] == "recorded"]
     date, date_source = published(path, front, recorded)
     series, slug = series_and_slug(path, front.data)
-    authors = names([front.data.get("author"), front.data.get("authors")]
-                    + [b.meta[1] for b in meta if b.meta and b.meta[0] == "authors"])
-    editors = names([front.data.get("editor"), front.data.get("editors")]
-                    + [b.meta[1] for b in meta if b.meta and b.meta[0] == "editors"])
+    authors = names(
+        [front.data.get("author"), front.data.get("authors")]
+        + [b.meta[1] for b in meta if b.meta and b.meta[0] == "authors"]
+    )
+    editors = names(
+        [front.data.get("editor"), front.data.get("editors")]
+        + [b.meta[1] for b in meta if b.meta and b.meta[0] == "editors"]
+    )
     videos = [b.meta[1] for b in meta if b.meta and b.meta[0] == "video"]
     items = build_items(text, scan.blocks, scan.refs, scan.excluded, title_block)
     return DocumentRecord(
@@ -46,8 +50,12 @@ def parse_post(path: str, raw: bytes, content_hash: str) -> DocumentRecord:
         encoding=encoding,
         source=text,
         items=items,
-        metadata={"front_matter": front.format, "date_source": date_source, "videos": videos,
-                  "body_start": front.body_start},
+        metadata={
+            "front_matter": front.format,
+            "date_source": date_source,
+            "videos": videos,
+            "body_start": front.body_start,
+        },
     )
 
 
@@ -56,7 +64,7 @@ def _title_block(text: str, blocks: list[Block], front_title: object) -> Block |
     first = next((b for b in blocks if b.kind != "meta"), None)
     if first is None or first.kind != "heading" or first.level != 1:
         return None
-    heading = plain_text(text[first.start:first.end])
+    heading = plain_text(text[first.start : first.end])
     if front_title is None or str(front_title).strip() in ("", heading):
         return first
     return None
