@@ -344,7 +344,9 @@ def _add_issue_nodes(
         targets = per_doc[doc_id]
         total = sum(targets.values())
         day = doc_day[doc_id]
-        number = f" #{doc.issue_number}" if doc.issue_number is not None else ""
+        # LWKD has no issue numbers: its date is what tells two issues apart.
+        when = data.days[day] if day >= 0 else "undated"
+        number = f" #{doc.issue_number}" if doc.issue_number is not None else f" {when}"
         data.nodes.append(
             Node(
                 key=f"issue:{docs[doc_id][6]}",

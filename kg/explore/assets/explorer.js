@@ -356,6 +356,7 @@
     state.hits = new Set(hits);
     const ul = $("results");
     ul.replaceChildren();
+    ul.dataset.query = $("search").value;
     hits.forEach((i) => {
       const li = el("li");
       li.appendChild(nodeButton(i, " (" + D.types[N.type[i]] + ", " + N.m[i] + ")"));
@@ -447,17 +448,17 @@
   function stop() { clearInterval(playTimer); playTimer = 0; $("play").textContent = "▶ play"; }
   $("play").addEventListener("click", () => {
     if (playTimer) { stop(); return; }
-    if (state.period < 0) slider.value = "0";
-    $("play").textContent = "❚❚ pause";
-    const step = () => {
-      const v = parseInt(slider.value, 10);
-      if (v >= periods.length) { stop(); return; }
-      slider.value = String(v);
+    if (!periods.length) return;
+    if (state.period < 0 || state.period >= periods.length - 1) {
+      slider.value = "0";
       slider.dispatchEvent(new Event("input"));
-      slider.value = String(v + 1);
-    };
-    step();
-    playTimer = setInterval(step, 600);
+    }
+    $("play").textContent = "❚❚ pause";
+    playTimer = setInterval(() => {
+      if (state.period < 0 || state.period >= periods.length - 1) { stop(); return; }
+      slider.value = String(state.period + 1);
+      slider.dispatchEvent(new Event("input"));
+    }, 600);
   });
 
   // ------------------------------------------------------------------ start
