@@ -22,16 +22,19 @@ def cache_dir() -> Path:
 
 
 def build_index(base: Any) -> AliasIndex:
+    from kg.link.words import is_word
+
     entries = []
     for entity in base.entities.values():
-        entries += entries_for(entity.slug, ((a.text, a.lang, a.ambiguous) for a in entity.aliases))
+        aliases = ((a.text, a.lang, a.ambiguous) for a in entity.aliases)
+        entries += entries_for(entity.slug, aliases, is_word)
     return AliasIndex(entries)
 
 
 def cached_index(base: Any) -> AliasIndex:
-    from kg.link.linker import LINKER_CODE_VERSION
+    from kg.link.linker import code_version
 
-    key = hashlib.sha256(f"{base.version}:{LINKER_CODE_VERSION}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{base.version}:{code_version()}".encode()).hexdigest()[:32]
     path = cache_dir() / f"link-index-{key}.pickle"
     try:
         with path.open("rb") as fh:

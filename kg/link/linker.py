@@ -12,7 +12,9 @@ Order of work for one document (all pure, given the loaded EntityBase):
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
+from collections import ChainMap
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,14 @@ from typing import Any
 from kg.link import urls as url_rules
 from kg.link.candidates import name_candidate, name_spans, repository_candidate
 from kg.link.matcher import AliasIndex
-from kg.link.resolve import Accepted, Evidence, leftmost_longest, resolve_hit, unambiguous_slugs
+from kg.link.resolve import (
+    Accepted,
+    Evidence,
+    leftmost_longest,
+    proper_noun_slugs,
+    resolve_hit,
+    unambiguous_slugs,
+)
 from kg.link.rules import cve_hits, kep_text_hits, release_after
 from kg.link.textprep import View, apply_mask, make_view, mask_spans
 from kg.models import (
@@ -33,8 +42,17 @@ from kg.models import (
 )
 from kg.text import sentence_of, sentence_spans
 
-# Bump when a change to the linking code should re-link stored documents.
-LINKER_CODE_VERSION = "1"
+# Bump when a change to the linking code should re-link stored documents (code_version() also hashes the
+# sources, so an edit re-links even when nobody bumps it).
+LINKER_CODE_VERSION = "2"
+
+
+def code_version() -> str:
+    """LINKER_CODE_VERSION plus a digest of this package's sources."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{LINKER_CODE_VERSION}.{digest.hexdigest()[:8]}"
 
 CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "rule": 0.95}
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
@@ -48,7 +66,7 @@ class Linker:
 
         self.base = base
         self.index = index if index is not None else build_index(base)
-        self.version = f"{base.version[:16]}+link{LINKER_CODE_VERSION}"
+        self.version = f"{base.version[:16]}+link{code_version()}"
         self._nlp: Any = None
 
     @classmethod
@@ -109,7 +127,8 @@ class _DocumentLinker:
         mentions = self._mentions()
         from kg.relations import find_relations
 
-        relations = tuple(find_relations(self.document, mentions))
+        known = ChainMap(self.new_entities, self.entities)
+        relations = tuple(find_relations(self.document, mentions, known))
         return LinkedDocument(
             self.document,
             mentions=tuple(mentions),
@@ -172,9 +191,11 @@ class _DocumentLinker:
         if proposal is not None:
             self._add_proposal(item, proposal, anchor, start, end, "url")
             return
+        # A bare URL names nothing but its own repository: `https://tanzu.vmware.com/...` is not VMware.
+        bare = anchor.strip().lower().startswith(("http://", "https://", "www."))
         github = url_rules.github_ref(url)
         if github is not None:
-            self._link_github(item, github, url, start, end)
+            self._link_github(item, github, url, start, end, bare)
             return
         host, path = url_rules.split_url(url)
         slug = self.base.by_host(host, path) if host else None
@@ -183,11 +204,11 @@ class _DocumentLinker:
         self.evidence.add_url(item.position, slug)
         entity = self.entities[slug]
         hints = (host.split(".")[-2] if host.count(".") else host,)
-        if _names(entity, self.document.source[start:end], hints):
+        if not bare and _names(entity, self.document.source[start:end], hints):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
 
     def _link_github(
-        self, item: ItemRecord, ref: url_rules.GithubRef, url: str, start: int, end: int
+        self, item: ItemRecord, ref: url_rules.GithubRef, url: str, start: int, end: int, bare: bool
     ) -> None:
         owner_slug = self.base.by_repository(ref.owner, None)
         anchor = self.document.source[start:end]
@@ -195,13 +216,14 @@ class _DocumentLinker:
         if ref.repo is None:
             if owner_slug in self.entities:
                 self.evidence.add_url(item.position, owner_slug)
-                if _names(self.entities[owner_slug], anchor, hints):
+                if bare or _names(self.entities[owner_slug], anchor, hints):
                     self._add(item, owner_slug, start, end, "url", CONFIDENCE["org"])
             return
         repo_slug = self.base.by_repository(ref.owner, ref.repo)
         if repo_slug in self.entities and (repo_slug != owner_slug or _claims(self.entities[repo_slug], ref)):
             self.evidence.add_url(item.position, repo_slug)
-            if _names(self.entities[repo_slug], anchor, hints):
+            if (bare and _claims(self.entities[repo_slug], ref)) or _names(self.entities[repo_slug], anchor,
+                                                                            hints):
                 self._add(item, repo_slug, start, end, "url", CONFIDENCE["repo"])
             return
         self.candidates.append(
@@ -232,7 +254,7 @@ class _DocumentLinker:
 
     def _link_aliases(self, view: View) -> list[tuple[Accepted, ItemRecord]]:
         hits = self.linker.index.scan(view)
-        self.evidence.in_document = unambiguous_slugs(hits)
+        self.evidence.in_document = unambiguous_slugs(hits) | proper_noun_slugs(hits, view.folded)
         accepted: list[Accepted] = []
         items: dict[int, ItemRecord] = {}
         for hit in hits:

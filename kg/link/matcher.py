@@ -10,7 +10,7 @@ choosing between them (ambiguity, evidence) is the linker's job.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
@@ -45,6 +45,8 @@ class AliasEntry:
     exact_case: bool
     ambiguous: bool
     lang: str = "en"
+    lower_ok: bool = True  # False for a capitalised dictionary word: `score` is not `Score`
+    word: bool = False  # the alias is also an English word (`Slack`, `Contour`, `spec`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,11 @@ def case_ok(entry: AliasEntry, surface: str) -> bool:
     A short exact-case alias written in lower case (`etcd`) also matches its capitalised form at the start of
     a sentence (`Etcd`); an alias with capitals (`ACK`) or an ambiguous one (`kube`) must match exactly.
     """
-    if not entry.exact_case or surface == entry.text:
+    if surface == entry.text:
+        return True
+    if not entry.lower_ok and surface.islower():
+        return False
+    if not entry.exact_case:
         return True
     return not entry.ambiguous and entry.text.islower() and surface == entry.text[:1].upper() + entry.text[1:]
 
@@ -158,11 +164,26 @@ def _right_ok(text: str, end: int) -> bool:
     return True
 
 
-def entries_for(slug: str, aliases: Iterable[tuple[str, str, bool]]) -> list[AliasEntry]:
-    """AliasEntry rows for one entity from (text, lang, ambiguous) triples."""
+def entries_for(
+    slug: str, aliases: Iterable[tuple[str, str, bool]], is_word: Callable[[str], bool] = lambda _t: False
+) -> list[AliasEntry]:
+    """AliasEntry rows for one entity from (text, lang, ambiguous) triples.
+
+    `is_word` tells dictionary words: a lower-case one (`spec`) becomes ambiguous, a capitalised one
+    (`Score`) keeps its capital (see kg.link.words).
+    """
     out = []
     for text, lang, ambiguous in aliases:
         folded = strip_invisible(text).strip()
-        if folded:
-            out.append(AliasEntry(slug, folded, needs_exact_case(folded, ambiguous), ambiguous, lang))
+        if not folded:
+            continue
+        lower_ok = True
+        word = is_word(folded)
+        if word:
+            if folded.islower():
+                ambiguous = True
+            elif folded[0].isupper():
+                lower_ok = False
+        exact = needs_exact_case(folded, ambiguous)
+        out.append(AliasEntry(slug, folded, exact, ambiguous, lang, lower_ok, word))
     return out

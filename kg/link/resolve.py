@@ -4,6 +4,12 @@ The ambiguity rule (documented in ontology/README.md): an ambiguous alias links 
 exact case AND the same item or document gives evidence for that entity: a link in the item to its
 repository or homepage, an unambiguous alias of the same entity anywhere in the document, or one of its
 `context` words in the item. Latin aliases of one or two letters are always treated as ambiguous.
+
+One more kind of evidence applies to an ambiguous alias that is an everyday English word standing for one
+entity only (`Slack`, `Contour`, `Apple`, `Helm`): written capitalised inside lower-case running text
+("Monday saw a Slack outage", "Adds support for Contour and ...") or next to Chinese text, it is a proper
+noun. Capitals at the start of a sentence or in a Title Case headline say nothing, so they are no evidence;
+but once a document uses the word as a name, its other exact-case uses count too (one sense per discourse).
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from kg.models import EntityRecord
 
 # When one surface may denote several entities, the more specific kind wins.
 TYPE_PREFERENCE = {"Project": 0, "Product": 1, "Specification": 2, "Organization": 3, "Concept": 4}
+
+# Entities imported from lists rank below curated ones when one alias names both.
+GENERATED_SOURCES = ("cncf-landscape", "awesome-cloud-native")
 
 CONFIDENCE_EXACT = 0.95
 CONFIDENCE_FOLDED_CASE = 0.9
@@ -76,13 +85,50 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-def unambiguous_slugs(hits: Iterable[Hit]) -> set[str]:
-    """Entities written somewhere in the document with an alias that needs no evidence."""
+_SENTENCE_OPENERS = frozenset(".!?。！？：:;；\n\x00([{\"'“‘「『#*>|-+")
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def proper_noun(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] (capitalised) sits inside lower-case running text or Chinese text."""
+    before = start - 1
+    while before >= 0 and text[before] in " \t":
+        before -= 1
+    after = end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    prev = text[before] if before >= 0 else "\n"
+    nxt = text[after] if after < len(text) else "\n"
+    if _is_cjk(prev) or (_is_cjk(nxt) and prev not in _SENTENCE_OPENERS):
+        return True
+    if prev in _SENTENCE_OPENERS or not (prev.islower() or prev in ",、，"):
+        return False
+    # "a Slack outage" yes; "Using Podman and Docker Compose" (Title Case) no.
+    return not nxt.isupper()
+
+
+def proper_noun_slugs(hits: Iterable[Hit], text: str) -> set[str]:
+    """Entities whose everyday-word alias the document uses as a proper noun at least once."""
     found = set()
     for hit in hits:
-        for entry in hit.entries:
-            if not needs_evidence(entry) and case_ok(entry, hit.surface):
-                found.add(entry.slug)
+        entries = [e for e in hit.entries if case_ok(e, hit.surface)]
+        if (len({e.slug for e in entries}) == 1 and entries[0].word and hit.surface[:1].isupper()
+                and hit.surface == entries[0].text and proper_noun(text, hit.start, hit.end)):
+            found.add(entries[0].slug)
+    return found
+
+
+def unambiguous_slugs(hits: Iterable[Hit]) -> set[str]:
+    """Entities written in the document with a distinctive alias: one that needs no evidence and that no
+    other entity shares (`EKS` of EasyStack is no evidence for EasyStack when Amazon EKS shares it)."""
+    found = set()
+    for hit in hits:
+        entries = [e for e in hit.entries if case_ok(e, hit.surface)]
+        if len({e.slug for e in entries}) == 1 and not needs_evidence(entries[0]):
+            found.add(entries[0].slug)
     return found
 
 
@@ -90,7 +136,7 @@ def resolve_hit(
     hit: Hit, item: int, item_text_lower: str, evidence: Evidence, entities: Mapping[str, EntityRecord]
 ) -> Accepted | None:
     """The one entity `hit` stands for, or None when case or evidence rules it out."""
-    options: list[tuple[tuple[int, int, int, str, float], str, float]] = []
+    options: list[tuple[tuple[int, int, int, int, str, float], str, float]] = []
     for entry in hit.entries:
         if not case_ok(entry, hit.surface) or entry.slug not in entities:
             continue
@@ -104,6 +150,7 @@ def resolve_hit(
         entity = entities[entry.slug]
         rank = (
             0 if supported else 1,
+            1 if (entity.source or "").startswith(GENERATED_SOURCES) else 0,
             1 if needs_evidence(entry) else 0,
             TYPE_PREFERENCE.get(entity.type, 9),
             entry.slug,

@@ -26,7 +26,6 @@ _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x
 # Regions never linked by alias. Order does not matter: the union is masked.
 _MASK_PATTERNS = (
     re.compile(r"^ {0,3}(```|~~~)[^\n]*\n.*?(^ {0,3}\1[^\n]*$|\Z)", re.S | re.M),  # fenced code
-    re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S),  # inline code spans
     re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"),  # images, alt text included (it is usually a file name)
     re.compile(r"\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)"),  # the URL part of an inline link
     re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$", re.M),  # reference link definitions
@@ -38,11 +37,21 @@ _MASK_PATTERNS = (
 )
 
 
+# Inline code is masked except a leading lower-case command name (`kubectl logs -f` names kubectl).
+_INLINE_CODE = re.compile(r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?=[ `]))?.*?(?<!`)\1(?!`)", re.S)
+
+
 def mask_spans(text: str) -> list[tuple[int, int]]:
     """Spans of `text` that alias matching must skip (unsorted, may overlap)."""
     spans: list[tuple[int, int]] = []
     for pattern in _MASK_PATTERNS:
         spans.extend(m.span() for m in pattern.finditer(text))
+    for code in _INLINE_CODE.finditer(text):
+        if code.group(2) is None:
+            spans.append(code.span())
+        else:
+            spans.append((code.start(), code.start(2)))
+            spans.append((code.end(2), code.end()))
     return spans
 
 

@@ -26,7 +26,7 @@ _GITHUB_RESERVED = frozenset(
         "trending login join enterprise customer-stories readme events site security"
     )
 )
-_KEP_FILE = re.compile(r"/keps/(?:[^/]+/)*?(?:sig-[^/]+|prod-readiness)/(\d+)-([^/.]+)", re.I)
+_KEP_FILE = re.compile(r"/keps/(?:[^/]+/)*?(?:sig-[^/]+|prod-readiness)/(\d{1,5})-([^/.]+)", re.I)
 _KEP_DATED = re.compile(r"/keps/(?:[^/]+/)*(\d{8}-[^/.]+)(?:\.md|/|$)", re.I)
 _NUMBER_PREFIX = re.compile(r"^\s*(?:[\w.-]+(?:/[\w.-]+)?)?#\d+\s*[:：-]?\s*")
 
