@@ -7,6 +7,7 @@ time limit really stops it. Refused, malformed and stopped queries raise `QueryE
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ OUTPUTS = ("table", "csv", "json")
 # What each --format writes for SELECT/ASK answers and for CONSTRUCT/DESCRIBE answers.
 _RESULT_FORMAT = {"table": "json", "csv": "csv", "json": "json"}
 _GRAPH_FORMAT = {"table": "turtle", "csv": "ntriples", "json": "jsonld"}
+CELL_WIDTH = 60
 CNKG_PREFIXES = {
     "ent": "https://w3id.org/cnkg/entity/",
     "cnkg": "https://w3id.org/cnkg/ontology#",
@@ -68,7 +70,7 @@ def run_query(
 
 
 def render_table(doc: dict[str, Any], prefixes: dict[str, str]) -> str:
-    """SPARQL JSON results as aligned columns, IRIs shortened with the known prefixes."""
+    """SPARQL JSON results as aligned columns: IRIs shortened by prefix, long texts cut at `CELL_WIDTH`."""
     if "boolean" in doc:
         return "true\n" if doc["boolean"] else "false\n"
     names = doc["head"]["vars"]
@@ -84,21 +86,27 @@ def render_table(doc: dict[str, Any], prefixes: dict[str, str]) -> str:
                     return f"{prefix}:{value[len(namespace):]}"
         if term["type"] == "bnode":
             return f"_:{value}"
-        if term.get("xml:lang"):
-            return f"{value}@{term['xml:lang']}"
-        return value.replace("\n", " ")
+        # Language tags and long texts are for CSV/JSON; the table stays readable in a terminal.
+        value = " ".join(value.split())
+        return value if len(value) <= CELL_WIDTH else value[: CELL_WIDTH - 1] + "…"
 
     rows = [[show(binding.get(name)) for name in names] for binding in doc["results"]["bindings"]]
-    widths = [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(names)]
+    widths = [max([_width(name), *(_width(row[i]) for row in rows)]) for i, name in enumerate(names)]
     numeric = [all(_is_number(row[i]) for row in rows if row[i]) and bool(rows) for i in range(len(names))]
 
     def line(cells: list[str]) -> str:
-        parts = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric, strict=True)]
+        pads = [" " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
+        parts = [p + c if num else c + p for c, p, num in zip(cells, pads, numeric, strict=True)]
         return "  ".join(parts).rstrip()
 
     out = [line(names), "  ".join("-" * w for w in widths)]
     out += [line(row) for row in rows]
     return "\n".join(out) + "\n"
+
+
+def _width(text: str) -> int:
+    """Terminal columns of a text: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _is_number(text: str) -> bool:
