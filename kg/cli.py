@@ -208,7 +208,8 @@ WorkersOption = Annotated[int, typer.Option("--workers", help="Queries run at on
 MemoryOption = Annotated[int, typer.Option("--memory-limit", help="MiB of memory one query may use.", min=16)]
 UnionOption = Annotated[
     bool,
-    typer.Option("--union-default-graph", help="Patterns outside GRAPH match every graph."),
+    typer.Option("--union-default-graph/--no-union-default-graph",
+                 help="Patterns outside GRAPH match every graph (off: only the entities' default graph)."),
 ]
 
 
@@ -224,7 +225,7 @@ def serve(
     cors_origin: CorsOption = None,
     workers: WorkersOption = 8,
     memory_limit: MemoryOption = 2048,
-    union_default_graph: UnionOption = False,
+    union_default_graph: UnionOption = True,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql, with a query page at / (read-only)."""
     from kg.sparql.protocol import Settings
@@ -249,6 +250,7 @@ def query(
     output: Annotated[str, typer.Option("--format", help="table, csv or json (SPARQL results).")] = "table",
     timeout: TimeoutOption = 10.0,
     max_rows: MaxRowsOption = 10_000,
+    union_default_graph: UnionOption = True,
 ) -> None:
     """Run one read-only SPARQL query on the graph of the store and print the answer."""
     from pathlib import Path
@@ -269,7 +271,8 @@ def query(
     elif name is not None:
         text = named.get(name).query
     assert text is not None
-    answer = run_query(text, Source(db, data), output=output, timeout=timeout, max_rows=max_rows)
+    answer = run_query(text, Source(db, data), output=output, timeout=timeout, max_rows=max_rows,
+                       union_default_graph=union_default_graph)
     typer.echo(answer.text, nl=False)
     if answer.truncated:
         _err(f"truncated: only the first {max_rows:,} rows are shown (raise --max-rows or add a LIMIT)")

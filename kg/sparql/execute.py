@@ -39,7 +39,7 @@ class Request:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     max_rows: int = DEFAULT_MAX_ROWS
-    union_default_graph: bool = False
+    union_default_graph: bool = True  # the entities sit in the default graph, issues in named graphs
 
 
 @dataclass(slots=True)
@@ -73,9 +73,11 @@ def execute(store: Any, request: Request) -> Reply:
     if shape.refusal:
         return Reply.error(403, shape.refusal)
     try:
-        options: dict[str, Any] = {"use_default_graph_as_union": request.union_default_graph}
-        if request.default_graphs:
+        options: dict[str, Any] = {}
+        if request.default_graphs:  # the protocol's default-graph-uri wins over the union
             options["default_graph"] = [NamedNode(iri) for iri in request.default_graphs]
+        else:
+            options["use_default_graph_as_union"] = request.union_default_graph
         if request.named_graphs:
             options["named_graphs"] = [NamedNode(iri) for iri in request.named_graphs]
         results = store.query(request.query, **options)

@@ -44,6 +44,7 @@ def run_query(
     timeout: float = 10.0,
     max_rows: int = 10_000,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    union_default_graph: bool = True,
     store: Any = None,
 ) -> Answer:
     """Run `query` on the graph of `source` (or on an already loaded pyoxigraph `store`)."""
@@ -59,6 +60,7 @@ def run_query(
         results_format=_RESULT_FORMAT[output],
         graph_format=_GRAPH_FORMAT[output],
         max_rows=max_rows,
+        union_default_graph=union_default_graph,
     )
     reply = run_isolated(store, request, timeout, memory_mb)
     if reply.status >= 400:

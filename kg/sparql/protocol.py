@@ -26,7 +26,7 @@ class Settings:
     timeout: float = 10.0
     max_rows: int = 10_000
     max_body: int = 1_048_576
-    union_default_graph: bool = False
+    union_default_graph: bool = True  # the entities sit in the default graph, issues in named graphs
     cors_origin: str | None = None
 
 
