@@ -97,12 +97,20 @@ class Browser:
             time.sleep(0.05)
 
     def requests(self) -> list[str]:
-        """URLs requested since the last open(), from DevTools Network.requestWillBeSent events."""
+        """URLs requested since the last open(), from DevTools Network.requestWillBeSent events.
+
+        Requests made by Chromium's own chrome:// pages (the start-up tab loads its icons and fonts while
+        the test page opens) are left out; everything any other document asked for is listed.
+        """
         urls = []
         for entry in self.driver.get_log("performance"):
             message = json.loads(entry["message"])["message"]
-            if message.get("method") == "Network.requestWillBeSent":
-                urls.append(message["params"]["request"]["url"])
+            if message.get("method") != "Network.requestWillBeSent":
+                continue
+            params = message["params"]
+            if str(params.get("documentURL", "")).startswith("chrome://"):
+                continue
+            urls.append(params["request"]["url"])
         return urls
 
     def console(self) -> list[str]:
