@@ -50,6 +50,8 @@
   const N = D.nodes, E = D.edges;
   const nodeCount = N.key.length, edgeCount = E.s.length;
   const ISSUE = D.types.indexOf("Issue");
+  // The Chinese label, unless it only repeats the English one (many projects keep their name in Chinese).
+  const zhOf = (i) => (N.zh[i] && N.zh[i] !== N.label[i] ? N.zh[i] : "");
   const keyIndex = new Map();
   for (let i = 0; i < nodeCount; i++) keyIndex.set(N.key[i], i);
 
@@ -155,7 +157,7 @@
     for (let i = 0; i < nodeCount; i++) {
       if (!member(i)) continue;
       graph.addNode(String(i), {
-        x: N.x[i], y: N.y[i], size: nodeSize(N.m[i]), label: N.label[i] + (N.zh[i] ? " " + N.zh[i] : ""),
+        x: N.x[i], y: N.y[i], size: nodeSize(N.m[i]), label: N.label[i] + (zhOf(i) ? " " + zhOf(i) : ""),
         color: TYPE_COLORS[D.types[N.type[i]]] || "#999999", i: i,
       });
     }
@@ -217,7 +219,7 @@
     dl.appendChild(dd);
   }
   function nodeButton(i, suffix) {
-    const b = el("button", N.label[i] + (N.zh[i] ? " · " + N.zh[i] : "") + (suffix || ""), "link");
+    const b = el("button", N.label[i] + (zhOf(i) ? " · " + zhOf(i) : "") + (suffix || ""), "link");
     b.type = "button";
     b.dataset.node = N.key[i];
     b.addEventListener("click", () => select(i, true));
@@ -241,7 +243,7 @@
     const title = el("h2", N.label[i]);
     title.style.borderLeftColor = TYPE_COLORS[type] || "#999999";
     box.appendChild(title);
-    if (N.zh[i]) box.appendChild(el("p", N.zh[i], "zh"));
+    if (zhOf(i)) box.appendChild(el("p", zhOf(i), "zh"));
     const dl = el("dl");
     field(dl, "type", type);
     field(dl, "key", N.key[i]);
