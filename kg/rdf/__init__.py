@@ -27,6 +27,7 @@ SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 RDF_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
 GRAPH_FORMATS = ("graphml", "gexf")
 FORMATS = RDF_FORMATS + GRAPH_FORMATS
+_LOAD_CHUNK = 200_000  # quads parsed per bulk_load call: bounded memory, same speed as one call
 SUFFIXES = {
     ".ttl": "turtle",
     ".nt": "ntriples",
@@ -65,10 +66,18 @@ def oxigraph_store(store: Store) -> pyoxigraph.Store:
     """
     import pyoxigraph
 
+    from kg.rdf.emit import blocks
+    from kg.rdf.write import nquads_lines
+
     graph = pyoxigraph.Store()
-    data = nquads(store)
-    if data:
-        graph.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+    chunk: list[str] = []
+    for line in nquads_lines(blocks(store)):
+        chunk.append(line)
+        if len(chunk) >= _LOAD_CHUNK:
+            graph.bulk_load("".join(chunk).encode(), format=pyoxigraph.RdfFormat.N_QUADS)
+            chunk.clear()
+    if chunk:
+        graph.bulk_load("".join(chunk).encode(), format=pyoxigraph.RdfFormat.N_QUADS)
     return graph
 
 

@@ -18,12 +18,13 @@ from kg import ids
 from kg.models import Alias, Document, Entity, Item, Link, Mention, Relation
 from kg.rdf import terms as t
 from kg.rdf.issue import Block, issue_blocks
+from kg.rdf.terms import V
 from kg.store import Store
 
 # Organization kinds written as an extra class, read from the entity's category or data["kind"].
 _ORG_KINDS = {"vendor": "Vendor", "company": "Vendor", "foundation": "Foundation", "community": "Community"}
 _HOSTING_DATES = ("accepted", "incubating", "graduated", "archived")
-_FOUNDATION = "cncf"  # landscape maturity levels are CNCF's
+_FOUNDATION = "cloud-native-computing-foundation"  # landscape maturity levels are CNCF's
 
 
 def blocks(store: Store) -> Iterator[Block]:
@@ -129,7 +130,7 @@ def _group(rows: list[Any]) -> dict[int, list[Any]]:
 def _entity_blocks(
     entities: list[Any], aliases: dict[str, list[tuple[str, str]]], known: dict[str, str]
 ) -> Iterator[Block]:
-    a, pref, alt = t.A, t.term("skos:prefLabel"), t.term("skos:altLabel")
+    a, pref, alt = V.type, V.prefLabel, V.altLabel
     for e in entities:
         slug, etype = e["slug"], e["type"]
         subject = t.iri(ids.entity_iri(slug))
@@ -148,28 +149,29 @@ def _entity_blocks(
                 labels.add((text, lang))
                 pairs.append((alt, t.lang_string(text, lang)))
         if e["description"]:
-            pairs.append((t.term("dcterms:description"), t.string(e["description"])))
+            pairs.append((V.description, t.string(e["description"])))
         homepage = t.web(e["homepage"])
         if homepage:
-            prop = "doap:homepage" if etype == "Project" else "foaf:homepage"
-            pairs.append((t.term(prop), homepage))
+            pairs.append((V.doapHomepage if etype == "Project" else V.foafHomepage, homepage))
         repository = t.web(e["repository"])
         if repository:
-            pairs.append((t.term("doap:repository"), repository))
+            pairs.append((V.repository, repository))
         if e["organization"] in known and known[e["organization"]] == "Organization":
-            pairs.append((t.cnkg("developedBy"), t.iri(ids.entity_iri(e["organization"]))))
+            pairs.append((V.developedBy, t.iri(ids.entity_iri(e["organization"]))))
         if e["part_of"] in known and e["part_of"] != slug:
-            prop = "releaseOf" if etype == "Release" else "partOf"
-            pairs.append((t.cnkg(prop), t.iri(ids.entity_iri(e["part_of"]))))
+            pairs.append(
+                (V.releaseOf if etype == "Release" else V.partOf, t.iri(ids.entity_iri(e["part_of"])))
+            )
         for prop in ("category", "subcategory"):
             if e[prop]:
                 pairs.append((t.cnkg(prop), t.string(e[prop])))
         pairs.extend(_identity(e, data))
         if e["source"]:
-            pairs.append((t.term("dcterms:source"), t.string(e["source"])))
+            pairs.append((V.source, t.string(e["source"])))
         hosting = _hosting(slug, e["maturity"], data, known)
+        if e["maturity"]:
+            pairs.append((V.maturity, t.string(e["maturity"])))
         if hosting:
-            pairs.append((t.cnkg("maturity"), t.string(e["maturity"])))
             pairs.extend(hosting[1])
         yield None, subject, pairs
         if hosting:
@@ -183,33 +185,34 @@ def _identity(e: Any, data: dict[str, Any]) -> list[tuple[str, str]]:
     if etype in ("Proposal", "Vulnerability"):
         pairs.append(
             (
-                t.term("dcterms:identifier"),
+                V.identifier,
                 t.string(str(data.get("id") or e["slug"]).upper() if etype == "Vulnerability" else e["slug"]),
             )
         )
     if etype == "Release":
         version = data.get("version") or (e["slug"].rsplit("@", 1)[1] if "@" in e["slug"] else None)
         if version:
-            pairs.append((t.term("doap:revision"), t.string(str(version))))
+            pairs.append((V.revision, t.string(str(version))))
     url = t.web(data.get("url")) if etype in ("Proposal", "Vulnerability", "Release") else None
     if url:
-        pairs.append((t.term("schema:url"), url))
+        pairs.append((V.url, url))
     return pairs
 
 
 def _hosting(
     slug: str, maturity: str | None, data: dict[str, Any], known: dict[str, str]
 ) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]] | None:
-    """The qualified hosting node of a landscape project with a maturity, and the dates the ontology has."""
-    if not maturity:
+    """The qualified hosting of a hosted project: its foundation (`data["hosted_by"]`, else CNCF for a
+    landscape maturity), maturity and the dates the ontology has; None when no known foundation hosts it."""
+    host = data.get("hosted_by") or (_FOUNDATION if maturity else None)
+    if not isinstance(host, str) or known.get(host) != "Organization":
         return None
     node = t.iri(ids.hosting_iri(slug))
-    on_entity = [(t.cnkg("qualifiedHosting"), node)]
-    pairs = [(t.A, t.cnkg("Hosting")), (t.cnkg("maturity"), t.string(maturity))]
-    if known.get(_FOUNDATION) == "Organization":
-        foundation = t.iri(ids.entity_iri(_FOUNDATION))
-        on_entity.append((t.cnkg("hostedBy"), foundation))
-        pairs.append((t.cnkg("host"), foundation))
+    foundation = t.iri(ids.entity_iri(host))
+    on_entity = [(V.hostedBy, foundation), (V.qualifiedHosting, node)]
+    pairs = [(V.type, V.Hosting), (V.host, foundation)]
+    if maturity:
+        pairs.append((V.maturity, t.string(maturity)))
     extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
     dates = data.get("dates") if isinstance(data.get("dates"), dict) else {}
     for key in _HOSTING_DATES:
@@ -236,7 +239,7 @@ def _series_and_people(docs: list[Any]) -> Iterator[Block]:
         yield (
             None,
             t.iri(ids.series_iri(series)),
-            [(t.A, t.term("schema:Periodical")), (t.term("schema:name"), t.string(series))],
+            [(V.type, V.Periodical), (V.name, t.string(series))],
         )
     people: dict[str, str] = {}
     for d in docs:
@@ -247,5 +250,5 @@ def _series_and_people(docs: list[Any]) -> Iterator[Block]:
         yield (
             None,
             t.iri(person),
-            [(t.A, t.term("schema:Person")), (t.term("schema:name"), t.string(people[person]))],
+            [(V.type, V.Person), (V.name, t.string(people[person]))],
         )

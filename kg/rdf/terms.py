@@ -106,17 +106,29 @@ def cnkg(local: str) -> str:
     return text
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 
+def _escape(value: str) -> str:
+    # str.replace runs in C over the whole string; most values need none of it.
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if '"' in value:
+        value = value.replace('"', '\\"')
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    if "\r" in value:
+        value = value.replace("\r", "\\r")
+    return value
+
+
 def string(value: str) -> str:
-    return f'"{value.translate(_ESCAPES)}"'
+    return f'"{_escape(value)}"'
 
 
 def lang_string(value: str, lang: str | None) -> str:
     if lang and _LANG.match(lang):
-        return f'"{value.translate(_ESCAPES)}"@{lang.lower()}'
+        return f'"{_escape(value)}"@{lang.lower()}'
     return string(value)
 
 
@@ -175,3 +187,72 @@ def web(url: str | None) -> str | None:
             valid = False
         _VALID[value] = valid
     return f"<{value}>" if valid else None
+
+
+class V:
+    """Every term the exporters write, in N-Triples form, looked up once (the exporters use these millions
+    of times). Our own terms go through `cnkg`, so a name missing from kg.vocab fails at import."""
+
+    type = A
+    # SKOS, DOAP, FOAF, DCTERMS
+    prefLabel = term("skos:prefLabel")
+    altLabel = term("skos:altLabel")
+    doapHomepage = term("doap:homepage")
+    foafHomepage = term("foaf:homepage")
+    repository = term("doap:repository")
+    revision = term("doap:revision")
+    identifier = term("dcterms:identifier")
+    description = term("dcterms:description")
+    source = term("dcterms:source")
+    date = term("dcterms:date")
+    issued = term("dcterms:issued")
+    # schema.org
+    PublicationIssue = term("schema:PublicationIssue")
+    Periodical = term("schema:Periodical")
+    Person = term("schema:Person")
+    name = term("schema:name")
+    issueNumber = term("schema:issueNumber")
+    datePublished = term("schema:datePublished")
+    author = term("schema:author")
+    editor = term("schema:editor")
+    keywords = term("schema:keywords")
+    isPartOf = term("schema:isPartOf")
+    position = term("schema:position")
+    text = term("schema:text")
+    mentions = term("schema:mentions")
+    citation = term("schema:citation")
+    url = term("schema:url")
+    # RDF reification, PROV, NIF, ITS
+    subject = term("rdf:subject")
+    predicate = term("rdf:predicate")
+    object = term("rdf:object")
+    wasDerivedFrom = term("prov:wasDerivedFrom")
+    Sentence = term("nif:Sentence")
+    isString = term("nif:isString")
+    beginIndex = term("nif:beginIndex")
+    endIndex = term("nif:endIndex")
+    anchorOf = term("nif:anchorOf")
+    referenceContext = term("nif:referenceContext")
+    taIdentRef = term("itsrdf:taIdentRef")
+    # ours
+    NewsletterIssue = cnkg("NewsletterIssue")
+    Item = cnkg("Item")
+    Mention = cnkg("Mention")
+    Relation = cnkg("Relation")
+    Hosting = cnkg("Hosting")
+    developedBy = cnkg("developedBy")
+    partOf = cnkg("partOf")
+    releaseOf = cnkg("releaseOf")
+    hostedBy = cnkg("hostedBy")
+    qualifiedHosting = cnkg("qualifiedHosting")
+    host = cnkg("host")
+    maturity = cnkg("maturity")
+    category = cnkg("category")
+    subcategory = cnkg("subcategory")
+    inSentence = cnkg("inSentence")
+    method = cnkg("method")
+    confidence = cnkg("confidence")
+    cue = cnkg("cue")
+    section = cnkg("section")
+    kind = cnkg("kind")
+    sourcePath = cnkg("sourcePath")

@@ -14,6 +14,7 @@ from kg.rdf.issue import Block
 
 _INTEGER_SUFFIX = f'"^^<{t.XSD}integer>'
 _XSD_DATATYPE = f'"^^<{t.XSD}'
+_COMPACT = t.PREFIXED  # N-Triples form of a vocabulary term -> its prefixed name
 _CHUNK = 20_000  # statements buffered between writes
 
 
@@ -42,26 +43,37 @@ def _prefix_lines(style: str) -> list[str]:
 
 
 def _object(term: str) -> str:
-    if term.endswith(_INTEGER_SUFFIX):
-        return term[1 : -len(_INTEGER_SUFFIX)]
-    if term[0] == '"' and _XSD_DATATYPE in term:
-        head, _, datatype = term.rpartition(_XSD_DATATYPE)
-        return f'{head}"^^xsd:{datatype[:-1]}'
-    return t.compact(term)
+    if term[0] == '"':
+        if term.endswith(_INTEGER_SUFFIX):
+            return term[1 : -len(_INTEGER_SUFFIX)]
+        if _XSD_DATATYPE in term:
+            head, _, datatype = term.rpartition(_XSD_DATATYPE)
+            return f'{head}"^^xsd:{datatype[:-1]}'
+        return term
+    return _COMPACT.get(term, term)
 
 
 def _turtle_block(subject: str, pairs: list[tuple[str, str]], indent: str) -> str:
-    lines = [f"{indent}{subject}"]
-    last = len(pairs) - 1
+    """One subject; `pairs` come with equal predicates adjacent (see kg.rdf.issue), so `,` joins them."""
+    parts = [indent, subject]
     previous = None
-    for i, (predicate, obj) in enumerate(pairs):
-        end = " .\n" if i == last else " ;" if pairs[i + 1][0] != predicate else " ,"
+    for predicate, obj in pairs:
         if predicate == previous:
-            lines.append(f"{indent}        {_object(obj)}{end}")
+            parts.append(" ,\n")
+            parts.append(indent)
+            parts.append("        ")
         else:
-            lines.append(f"{indent}    {t.compact(predicate)} {_object(obj)}{end}")
-        previous = predicate
-    return "\n".join(lines) + "\n"
+            if previous is not None:
+                parts.append(" ;")
+            parts.append("\n")
+            parts.append(indent)
+            parts.append("    ")
+            parts.append(_COMPACT.get(predicate, predicate))
+            parts.append(" ")
+            previous = predicate
+        parts.append(_object(obj))
+    parts.append(" .\n\n")
+    return "".join(parts)
 
 
 def write_turtle(blocks: Iterable[Block], out: TextIO) -> int:
@@ -70,7 +82,6 @@ def write_turtle(blocks: Iterable[Block], out: TextIO) -> int:
     count = 0
     buffer: list[str] = []
     for _graph, subject, pairs in blocks:
-        pairs = _grouped(pairs)
         buffer.append(_turtle_block(subject, pairs, ""))
         count += len(pairs)
         if len(buffer) >= _CHUNK:
@@ -92,7 +103,6 @@ def write_trig(blocks: Iterable[Block], out: TextIO) -> int:
                 buffer.append("}\n\n")
             buffer.append(f"{graph} {{\n" if graph else "{\n")
             current, opened = graph, True
-        pairs = _grouped(pairs)
         buffer.append(_turtle_block(subject, pairs, "    "))
         count += len(pairs)
         if len(buffer) >= _CHUNK:
@@ -115,13 +125,3 @@ def write_lines(lines: Iterable[str], out: TextIO) -> int:
             buffer.clear()
     out.writelines(buffer)
     return count + len(buffer)
-
-
-def _grouped(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Pairs with equal predicates next to each other (first-seen predicate order), duplicates dropped."""
-    order: dict[str, list[str]] = {}
-    for predicate, obj in pairs:
-        objects = order.setdefault(predicate, [])
-        if obj not in objects:
-            objects.append(obj)
-    return [(p, o) for p, objs in order.items() for o in objs]
