@@ -77,11 +77,13 @@ def rows(linked: LinkedDocument, entity_index: Any, candidates: bool = False) ->
 
 def _link_file(path: str) -> FileResult:
     from kg.errors import RejectedFile
-    from kg.ingest import read_bytes
-    from kg.pipeline import parse_and_link
+    from kg.ingest import parse_post, read_bytes
+    from kg.pipeline import content_hash
 
     try:
-        linked = parse_and_link(path, read_bytes(path), _WORKER_LINKER)
+        raw = read_bytes(path)
+        # Relations are not part of the extract rows, so they are not computed.
+        linked = _WORKER_LINKER.link(parse_post(path, raw, content_hash(raw)), relations=False)
     except RejectedFile as rejection:
         return FileResult(path, error=str(rejection))
     entities = _WORKER_LINKER.base.entities

@@ -39,6 +39,7 @@ from kg.models import (
     ItemRecord,
     LinkedDocument,
     MentionRecord,
+    RelationRecord,
 )
 from kg.text import sentence_of, sentence_spans
 
@@ -68,6 +69,7 @@ class Linker:
         self.index = index if index is not None else build_index(base)
         self.version = f"{base.version[:16]}+link{code_version()}"
         self._nlp: Any = None
+        self._hosts: set[str] | None = None
 
     @classmethod
     def load(cls, ontology_root: Path | None = None) -> Linker:
@@ -81,6 +83,18 @@ class Linker:
     def entities(self) -> Iterable[EntityRecord]:
         return self.base.entities.values()
 
+    def by_host(self, host: str, path: str) -> str | None:
+        """The base's host lookup, skipped for the many hosts no entity claims (news sites, blogs)."""
+        if self._hosts is None:
+            urls = getattr(self.base, "urls", None)
+            known = set(getattr(urls, "hosts", {})) | set(getattr(urls, "prefixes", {}))
+            self._hosts = known if urls is not None else set()
+        if self._hosts:
+            labels = host.split(".")
+            if not any(".".join(labels[i:]) in self._hosts for i in range(len(labels) - 1)):
+                return None
+        return self.base.by_host(host, path)
+
     def nlp(self) -> Any:
         """A spaCy pipeline whose `cnkg_entity_ruler` component puts this linker's mentions on `doc.spans`."""
         if self._nlp is None:
@@ -89,8 +103,9 @@ class Linker:
             self._nlp = make_nlp(self)
         return self._nlp
 
-    def link(self, document: DocumentRecord) -> LinkedDocument:
-        return _DocumentLinker(self, document).run()
+    def link(self, document: DocumentRecord, relations: bool = True) -> LinkedDocument:
+        """Mentions, candidates, minted entities and (unless `relations` is False) relations of a post."""
+        return _DocumentLinker(self, document).run(relations)
 
     def link_text(self, text: str) -> LinkedDocument:
         """Link a snippet (each line one item, inline markdown links as evidence); for notebooks and tests."""
@@ -115,7 +130,7 @@ class _DocumentLinker:
         self.candidates: list[CandidateRecord] = []
         self._lower: dict[int, str] = {}
 
-    def run(self) -> LinkedDocument:
+    def run(self, with_relations: bool = True) -> LinkedDocument:
         if not self.items:
             return LinkedDocument(self.document)
         view = self._view()
@@ -127,8 +142,10 @@ class _DocumentLinker:
         mentions = self._mentions()
         from kg.relations import find_relations
 
-        known = ChainMap(self.new_entities, self.entities)
-        relations = tuple(find_relations(self.document, mentions, known))
+        relations: tuple[RelationRecord, ...] = ()
+        if with_relations:
+            known = ChainMap(self.new_entities, self.entities)
+            relations = tuple(find_relations(self.document, mentions, known))
         return LinkedDocument(
             self.document,
             mentions=tuple(mentions),
@@ -198,7 +215,7 @@ class _DocumentLinker:
             self._link_github(item, github, url, start, end, bare)
             return
         host, path = url_rules.split_url(url)
-        slug = self.base.by_host(host, path) if host else None
+        slug = self.linker.by_host(host, path) if host else None
         if slug is None or slug not in self.entities:
             return
         self.evidence.add_url(item.position, slug)

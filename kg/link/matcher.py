@@ -34,6 +34,7 @@ HYPHEN_SUFFIXES = frozenset(
 HYPHEN_PREFIXES = frozenset(str.split("non pre post multi cross anti pro self"))
 
 _WORD_AFTER_HYPHEN = re.compile(r"[A-Za-z0-9]+")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +111,21 @@ class AliasIndex:
         if self.size == 0:
             return []
         hits: dict[tuple[int, int], Hit] = {}
+        folded = view.folded
+        size = len(folded)
+        word = _WORD_CHARS
         for base, piece in _chunks(view.lowered, chunk, self.max_len):
             for last, (length, entries) in self.automaton.iter(piece):
                 end = base + last + 1
                 start = end - length
-                if (start, end) in hits or not _bounded(view.folded, start, end):
+                # Most raw hits sit inside a longer word: reject those before the full check.
+                if start and folded[start] in word and folded[start - 1] in word:
                     continue
-                hits[start, end] = Hit(start, end, view.folded[start:end], entries)
+                if end < size and folded[end] in word and folded[end - 1] in word:
+                    continue
+                if (start, end) in hits or not _bounded(folded, start, end):
+                    continue
+                hits[start, end] = Hit(start, end, folded[start:end], entries)
         return sorted(hits.values(), key=lambda h: (h.start, -h.end))
 
 
@@ -175,7 +184,8 @@ def entries_for(
     out = []
     for text, lang, ambiguous in aliases:
         folded = strip_invisible(text).strip()
-        if not folded:
+        # One Latin letter (`C`, `R`) is never a name a matcher can tell from text; it is not indexed.
+        if not folded or (len(folded) == 1 and folded.isascii()):
             continue
         lower_ok = True
         word = is_word(folded)

@@ -72,9 +72,12 @@ def apply_mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+_FOLDABLE = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
+
+
 def fold(text: str) -> str:
     """Full-width ASCII and non-ASCII spaces folded to ASCII; same length as `text`."""
-    return text.translate(_FOLD)
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 def lower_same_length(text: str) -> str:

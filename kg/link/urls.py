@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from kg.ids import proposal_slug
 
@@ -57,16 +57,17 @@ class GithubRef:
     repo: str | None  # None for a link to the organization or user itself
 
 
+_URL = re.compile(r"\s*https?://(?:[^/?#@\s]*@)?([^/?#:\s]+)(?::\d*)?([^?#\s]*)", re.I)
+
+
 def split_url(url: str) -> tuple[str, str]:
     """(host without www. and port, lower-cased; path) of a URL, or ("", "") when it is not http(s)."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
+    match = _URL.match(url)
+    if match is None:
         return "", ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "", ""
-    host = parts.hostname.lower().removeprefix("www.")
-    return host, unquote(parts.path)
+    host = match.group(1).lower().rstrip(".").removeprefix("www.")
+    path = match.group(2)
+    return host, unquote(path) if "%" in path else path
 
 
 def github_ref(url: str) -> GithubRef | None:
