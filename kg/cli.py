@@ -95,13 +95,18 @@ def extract(
     candidates: Annotated[bool, typer.Option("--candidates", help="Also print candidate rows.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: cores).",
                                                 show_default=False)] = None,
+    ontology: Annotated[str | None, typer.Option("--ontology", help="The ontology/ folder (default: the "
+                                                 "repository's).", show_default=False)] = None,
 ) -> None:
     """Link posts without a database: one JSON object per mention on stdout; rejected files on stderr."""
+    from pathlib import Path
+
+    from kg.link import Linker
     from kg.link.extract import extract as run_extract
 
     if output_format != "jsonl":
         raise typer.BadParameter(f"unknown format {output_format!r}; use jsonl", param_hint="--format")
-    linker = _load_linker()
+    linker = Linker.load(Path(ontology) if ontology else None)
     rejected = 0
     out = sys.stdout
     for result in run_extract(paths, linker, candidates=candidates, workers=workers):
@@ -180,6 +185,25 @@ def ontology_check(
                f"({stats['ambiguous_aliases']} ambiguous); version {stats['version'][:12]}")
     for group in ("by_type", "by_source"):
         typer.echo("  " + ", ".join(f"{k} {v}" for k, v in stats[group].items()))
+
+
+@ontology_app.command("promote")
+def ontology_promote(
+    key: Annotated[str, typer.Argument(help="Key of the reviewed candidate (see `kg candidates`).")],
+    db: DbOption = None,
+    slug: Annotated[str | None, typer.Option("--slug", help="Slug of the new entity.")] = None,
+    kind: Annotated[str, typer.Option("--type", help="Class of the new entity.")] = "Project",
+    file: Annotated[
+        str | None, typer.Option("--file", help="Curated file to append to (default: promoted.yaml).")
+    ] = None,
+) -> None:
+    """Turn a reviewed candidate into an entity of a curated file and mark it promoted."""
+    from pathlib import Path
+
+    from kg.ontology.promote import promote
+
+    done = promote(key, db=db, slug=slug, kind=kind, file=Path(file) if file else None)
+    typer.echo(f"promoted {key} as '{done.slug}' ({done.block['type']}) in {done.file}")
 
 
 # --------------------------------------------------------------------------- graph (issue 4)
