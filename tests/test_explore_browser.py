@@ -190,3 +190,36 @@ def test_issue_toggle_adds_newsletter_issues_as_nodes(opened: Browser) -> None:
     assert status(opened) == (10, 15)
     opened.js("document.querySelector('#kinds input[data-kind=\"coMention\"]').click();")
     assert status(opened) == (10, 11)
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+def test_real_post_cloud_run_shows_its_relations_and_evidence(browser: Browser, tmp_path: Path) -> None:
+    from kg.link import Linker
+    from kg.pipeline import ingest
+    from kg.store import Store
+
+    url = f"sqlite:///{tmp_path / 'kg.db'}"
+    with Store(url) as store:
+        assert ingest([str(CORPUS / "cloud-native-weekly-zh")], store, Linker.load()).ok
+    write_explorer(url, tmp_path / "cnw.html")
+    browser.open(tmp_path / "cnw.html")
+    assert browser.requests() == [(tmp_path / "cnw.html").resolve().as_uri()]
+    type_search(browser, "Cloud Run")
+    browser.js("document.querySelector('#results button').click();")
+    browser.wait_for("return window.kgExplorer.selected() === 'google-cloud-run'")
+    relations = browser.js(
+        "return Array.from(document.querySelectorAll('ul.neighbours li')).map(li => li.textContent)"
+        ".filter(t => t.includes('→'));"
+    )
+    assert "basedOn → Knative" in relations and "competesWith → AWS Fargate" in relations, relations
+    first = browser.js(
+        "const li = document.querySelector('ol.evidence li'); return [li.querySelector('.doc').textContent, "
+        "li.querySelector('mark').textContent, li.querySelector('a').href];"
+    )
+    assert first[0] == "2019-04-16 · cloud-native-weekly-zh #1 · 云原生生态周报（Cloud Native Weekly）第1期"
+    assert first[1] == "Cloud Run" and first[2] == "https://cloud.google.com/run/"
+    browser.screenshot(SHOTS / "explore-corpus-cloud-run.png")

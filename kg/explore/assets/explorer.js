@@ -11,7 +11,7 @@
   };
   const KIND_COLORS = {
     coMention: "rgba(120,120,120,0.35)", mentions: "rgba(23,190,207,0.25)",
-    basedOn: "#e6550d", uses: "#31a354", integratesWith: "#31a354", competesWith: "#de2d26",
+    basedOn: "#e6550d", uses: "#31a354", integratesWith: "#31a354", usesOrIntegrates: "#31a354", competesWith: "#de2d26",
     comparableTo: "#de2d26", replaces: "#756bb1", reuses: "#3182bd", releasedBy: "#636363",
     launchedBy: "#636363", acquires: "#a63603", donatedTo: "#08519c", joins: "#08519c",
   };
