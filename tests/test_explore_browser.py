@@ -223,3 +223,24 @@ def test_real_post_cloud_run_shows_its_relations_and_evidence(browser: Browser, 
     assert first[0] == "2019-04-16 · cloud-native-weekly-zh #1 · 云原生生态周报（Cloud Native Weekly）第1期"
     assert first[1] == "Cloud Run" and first[2] == "https://cloud.google.com/run/"
     browser.screenshot(SHOTS / "explore-corpus-cloud-run.png")
+
+
+def test_notebook_iframe_renders_the_explorer_sandboxed(browser: Browser, tmp_path: Path) -> None:
+    from test_explore import build_store
+
+    from kg.explore import Explorer
+
+    explorer = Explorer.from_store(build_store(tmp_path))
+    host = tmp_path / "notebook.html"
+    shown = explorer._repr_html_()
+    host.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{shown}</body>", encoding="utf-8")
+    browser.driver.get(host.as_uri())
+    browser.driver.switch_to.frame(0)
+    try:
+        browser.wait_for("return document.documentElement.dataset.ready === '1'", 30)
+        assert status(browser) == (6, 5)
+        assert type_search(browser, "谷歌") == ["no match"]  # Google is defined but never mentioned
+        assert type_search(browser, "阿里")[0] == "Alibaba · 阿里巴巴 (Organization, 1)"
+    finally:
+        browser.driver.switch_to.default_content()
+    browser.screenshot(SHOTS / "explore-notebook-iframe.png")
