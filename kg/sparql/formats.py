@@ -87,10 +87,11 @@ def negotiate(header: str | None, offered: Sequence[Format]) -> Format | None:
             continue
         for rank, fmt in enumerate(offered):
             names = (fmt.media_type, *fmt.aliases)
+            # A wildcard (`text/*`) reaches a format's own media type, not its aliases (text/javascript).
             if (
                 media == "*/*"
                 or media in names
-                or (media.endswith("/*") and any(n.startswith(media[:-1]) for n in names))
+                or (media.endswith("/*") and fmt.media_type.startswith(media[:-1]))
             ):
                 # An exact type beats a wildcard of equal q; among exact ones, the offer order breaks ties.
                 key = (q + (0.001 if media != "*/*" and not media.endswith("/*") else 0.0), -rank, fmt)
