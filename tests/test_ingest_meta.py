@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kg.errors import KgError, RejectedFile
 from kg.ingest import MAX_BYTES, discover, parse_post, read_bytes
@@ -105,6 +106,13 @@ def test_yaml_1_1_surprises_stay_strings() -> None:
     )
 
 
+def test_the_pure_python_loader_keeps_the_same_rules() -> None:
+    # Over 50 `*` in a string make the alias count uncertain, so the exact pure-Python loader is used.
+    stars = " ".join(["*x"] * 60)
+    front = split_front_matter("p.md", f"---\ntags: [no, on]\nslug: 010\ndraft: true\nnote: '{stars}'\n---\n")
+    assert front.data == {"tags": ["no", "on"], "slug": "010", "draft": True, "note": stars}
+
+
 def test_toml_and_json_front_matter_are_parsed() -> None:
     toml = split_front_matter("p.md", '+++\ntitle = "T"\ndate = 2019-04-16T19:35:39+08:00\n+++\nbody')
     assert toml.format == "toml" and toml.data["title"] == "T" and toml.body_start == 53
@@ -130,7 +138,13 @@ def test_toml_and_json_front_matter_are_parsed() -> None:
         ("---\njust words\n---\n", "p.md:1: front matter is a string, not a mapping of keys to values"),
         (
             "---\ntitle: x\nbad: [1, 2\n---\n",
-            "p.md:4: YAML front matter does not parse: expected ',' or ']', but got '<stream end>'",
+            "p.md:4: YAML front matter does not parse: "
+            + (
+                "did not find expected ',' or ']'"
+                if yaml.__with_libyaml__
+                # libyaml words it so
+                else "expected ',' or ']', but got '<stream end>'"
+            ),
         ),
         (
             "---\ntitle: x\nrun: !!python/object/apply:os.system ['true']\n---\n",
