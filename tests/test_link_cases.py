@@ -51,7 +51,8 @@ def test_release_is_part_of_its_project(linker: Linker) -> None:
 
 
 def test_unknown_repository_and_mixed_case_name_become_candidates(linker: Linker) -> None:
-    linked = linker.link_text("Try [SuperMesh](https://github.com/acme/supermesh) with SOFARegistry and Istio")
+    text = "Try [SuperMesh](https://github.com/acme/supermesh) with SOFARegistry and Istio"
+    linked = linker.link_text(text)
     assert [(c.key, c.kind, c.surface) for c in linked.candidates] == [
         ("repo:github.com/acme/supermesh", "repository", "SuperMesh"),
         ("name:sofaregistry", "name", "SOFARegistry"),
