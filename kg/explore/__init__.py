@@ -116,7 +116,7 @@ def build_page(
 
     started = time.perf_counter()
     owned = not isinstance(store, Store)
-    db = Store(store) if owned else store
+    db = store if isinstance(store, Store) else Store(store)
     try:
         data = load_graph(
             db,

@@ -32,8 +32,8 @@ def synthetic_graph(
             )
     community_of = [min(int(rng.paretovariate(1.2)), 2000) for _ in range(nodes)]
     members: dict[int, list[int]] = {}
-    for node, community in enumerate(community_of):
-        members.setdefault(community, []).append(node)
+    for index, community in enumerate(community_of):
+        members.setdefault(community, []).append(index)
     for i in range(nodes):
         kind = rng.choices(TYPES, TYPE_WEIGHTS)[0]
         mentions = max(1, int(rng.paretovariate(1.1)))
