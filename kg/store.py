@@ -238,6 +238,40 @@ class Store:
         with self.transaction() as conn:
             _set_meta(conn, key, value)
 
+    # ----------------------------------------------------------------- candidates (`kg ontology promote`)
+
+    def candidate(self, key: str) -> dict[str, Any] | None:
+        """The candidate with this key, with how often it was seen; None when there is none."""
+        stmt = select(
+            Candidate.id, Candidate.key, Candidate.label, Candidate.kind, Candidate.url, Candidate.status
+        ).where(Candidate.key == key)
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+            if row is None:
+                return None
+            seen = conn.execute(
+                select(func.count())
+                .select_from(CandidateMention)
+                .where(CandidateMention.candidate_id == row[0])
+            ).scalar_one()
+        return {
+            "key": row[1],
+            "label": row[2],
+            "kind": row[3],
+            "url": row[4],
+            "status": row[5],
+            "mentions": seen,
+        }
+
+    def set_candidate_status(self, key: str, status: str) -> None:
+        """Mark a reviewed candidate `new`, `promoted` or `rejected`."""
+        if status not in ("new", "promoted", "rejected"):
+            raise StoreError(f"unknown candidate status '{status}'; use new, promoted or rejected")
+        with self.transaction() as conn:
+            done = conn.execute(update(Candidate).where(Candidate.key == key).values(status=status))
+            if done.rowcount == 0:
+                raise StoreError(f"no candidate '{key}' in {self.url}")
+
 
 # --------------------------------------------------------------------------- helpers (one transaction)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import os
 import pickle
 import re
@@ -222,9 +223,9 @@ def _check_block(block: dict[str, Any], loc: str) -> None:
     for key in block:
         if key not in KEYS:
             raise OntologyError(f"{loc}: unknown key '{key}' in '{slug}'{_did_you_mean(str(key), KEYS)}")
-    order = [KEY_INDEX[k] for k in block]
-    for (a, b), key in zip(zip(order, order[1:]), list(block)[1:], strict=True):
-        if b < a:
+    keys = list(block)
+    for before, key in itertools.pairwise(keys):
+        if KEY_INDEX[key] < KEY_INDEX[before]:
             raise OntologyError(
                 f"{loc}: key '{key}' of '{slug}' is out of order; keys go in the order {', '.join(KEYS)}"
             )

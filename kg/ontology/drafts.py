@@ -25,7 +25,7 @@ FOUNDATIONS = frozenset(
         "linux-foundation-edge",
         "eclipse-foundation",
         "bytecode-alliance",
-        "openjs-foundation",
+        "open-js-foundation",
         "lf-ai-foundation",
         "lf-networking",
         "openssf",

@@ -21,7 +21,8 @@ bright bring broker bubble buck buddy buffer build builder bulk bullet bundle bu
 cadence cake calico camel canal canary candle cannon canvas capsule captain cargo carbon cargo carrier cart
 cascade castle catalog cell center central chain chaos charm chart chat check cheetah chef cherry chorus
 chronos circle citadel city claim clamp clarity clay clear cli click cliff climate clip clock cloud
-clover cluster client coach coast cobalt code cog coin collect colony color comet command commander commit common
+clover cluster client coach coast cobalt code cog coin collect colony color comet command commander
+commit common
 compass compose concord conduit config connect console constellation contour control convoy copper core
 corral cortex cosmos cottage counter courier cove crane crate create crew cricket crow crown
 cruise crystal cube current cursor curve custom cyclone dagger dart dash data dawn deck delta den depot

@@ -72,8 +72,11 @@ class _Builder:
         self, key: str, label: str, rank: int, item: SourceItem | None, aliases: Iterable[str] = ()
     ) -> None:
         org = self.orgs.get(key)
+        names = [label, *aliases] if item is not None else list(aliases)
         if org is None or rank < org.rank:
             old_aliases = org.aliases if org else []
+            if org is not None and org.rank < 9:  # a name an item gave stays a name
+                names.append(org.label)
             org = _Org(
                 key=key,
                 label=label,
@@ -84,7 +87,7 @@ class _Builder:
                 else (org.source if org else "cncf-landscape"),
             )
             self.orgs[key] = org
-        for alias in aliases:
+        for alias in names:
             if alias not in org.aliases and alias != org.label:
                 org.aliases.append(alias)
         if item is not None:
