@@ -82,11 +82,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(source: object, settings: object, **options: object) -> Iterator[object]:
-    """A `SparqlServer` on a free port of 127.0.0.1, served from a thread, closed afterwards."""
+def running_server(
+    source: object, settings: object, host: str = "127.0.0.1", **options: object
+) -> Iterator[object]:
+    """A `SparqlServer` on a free port (of 127.0.0.1 by default), served from a thread, closed afterwards."""
     from kg.sparql.server import SparqlServer
 
-    server = SparqlServer(source, settings, "127.0.0.1", 0, **options)  # type: ignore[arg-type]
+    server = SparqlServer(source, settings, host, 0, **options)  # type: ignore[arg-type]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

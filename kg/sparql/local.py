@@ -85,7 +85,7 @@ def render_table(doc: dict[str, Any], prefixes: dict[str, str]) -> str:
         if term["type"] == "uri":
             for prefix, namespace in by_length:
                 if value.startswith(namespace) and namespace:
-                    return f"{prefix}:{value[len(namespace):]}"
+                    return f"{prefix}:{value[len(namespace) :]}"
         if term["type"] == "bnode":
             return f"_:{value}"
         # Language tags and long texts are for CSV/JSON; the table stays readable in a terminal.

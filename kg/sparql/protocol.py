@@ -67,10 +67,14 @@ def from_get(url_query: str, accept: str | None, settings: Settings) -> Parsed |
     if "update" in params:
         return Reply.error(403, READ_ONLY)
     if "query" not in params:
-        fmt = _format_override(params) or formats.negotiate(accept, formats.GRAPH_FORMATS)
-        if isinstance(fmt, Reply):
-            return fmt
-        if fmt is None or fmt not in formats.GRAPH_FORMATS:
+        override = _format_override(params)
+        if isinstance(override, Reply):
+            return override
+        if override is not None:
+            fmt = formats.by_name(override[1]) if override[1] else None
+        else:
+            fmt = formats.negotiate(accept, formats.GRAPH_FORMATS)
+        if fmt is None:
             return not_acceptable("graph")
         return Parsed(description=True, description_format=fmt, params=params)
     return _build(params, params, accept, settings)
@@ -106,16 +110,40 @@ def from_post(
     return Reply.error(415, f"unsupported Content-Type {shown}: send {FORM} or {QUERY}")
 
 
-def _format_override(params: dict[str, list[str]]) -> formats.Format | Reply | None:
+# `format=` / `output=` values (ours, SPARQLWrapper's, and media types) -> (results format, graph format).
+FORMAT_PARAMS: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"),
+    "xml": ("xml", "rdfxml"),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "turtle": (None, "turtle"),
+    "ttl": (None, "turtle"),
+    "n3": (None, "turtle"),  # Turtle is N3
+    "ntriples": (None, "ntriples"),
+    "nt": (None, "ntriples"),
+    "n-triples": (None, "ntriples"),
+    "jsonld": (None, "jsonld"),
+    "json-ld": (None, "jsonld"),
+    "rdfxml": (None, "rdfxml"),
+    "rdf": (None, "rdfxml"),
+    "rdf+xml": (None, "rdfxml"),
+    **{
+        f.media_type: ((f.name, None) if f in formats.RESULT_FORMATS else (None, f.name))
+        for f in (*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS)
+    },
+}
+
+
+def _format_override(params: dict[str, list[str]]) -> tuple[str | None, str | None] | Reply | None:
     """`format=csv` (or `output=csv`) wins over Accept, so that a plain link can download a format."""
     names = params.get("format") or params.get("output")
     if not names:
         return None
-    fmt = formats.by_name(names[0].lower())
-    if fmt is None:
+    chosen = FORMAT_PARAMS.get(names[0].strip().lower())
+    if chosen is None:
         known = ", ".join(f.name for f in (*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS))
         return Reply.error(400, f"unknown format {names[0]!r}; use one of {known}")
-    return fmt
+    return chosen
 
 
 def _build(
@@ -134,8 +162,8 @@ def _build(
     if isinstance(override, Reply):
         return override
     if override is not None:
-        result_fmt = override if override in formats.RESULT_FORMATS else None
-        graph_fmt = override if override in formats.GRAPH_FORMATS else None
+        result_fmt = formats.by_name(override[0]) if override[0] else None
+        graph_fmt = formats.by_name(override[1]) if override[1] else None
     else:
         result_fmt = formats.negotiate(accept, formats.RESULT_FORMATS)
         graph_fmt = formats.negotiate(accept, formats.GRAPH_FORMATS)

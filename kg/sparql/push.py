@@ -32,8 +32,12 @@ class PushReport:
     seconds: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {"endpoint": self.endpoint, "graphs": self.graphs, "triples": self.triples,
-                "seconds": round(self.seconds, 3)}
+        return {
+            "endpoint": self.endpoint,
+            "graphs": self.graphs,
+            "triples": self.triples,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 class _GraphStore:
@@ -64,8 +68,9 @@ class _GraphStore:
             detail = response.read().decode(errors="replace").strip().splitlines()
         except (OSError, http.client.HTTPException) as error:
             self.conn.close()
-            raise PushError(f"cannot reach {self.endpoint}: {error}; is the Graph Store server running?") \
-                from error
+            raise PushError(
+                f"cannot reach {self.endpoint}: {error}; is the Graph Store server running?"
+            ) from error
         if response.status not in (200, 201, 204):
             reason = detail[0] if detail else response.reason
             raise PushError(f"{self.endpoint} refused {shown} with {response.status}: {reason}")
