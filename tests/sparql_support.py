@@ -17,7 +17,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
 
 # Real posts in both languages: thirteen SOFA Weekly issues (Chinese), the Cloud Native Weekly issue
-# (Chinese/English) and eight Last Week in Kubernetes Development issues (English).
+# (Chinese/English) and thirteen Last Week in Kubernetes Development issues (English).
 SOFA = [
     "sofa-weekly-20230915",
     "sofa-weekly-20230901",
@@ -41,7 +41,12 @@ LWKD = [
     "2022-08-07-update.md",
     "2023-02-12-update.md",
     "2024-06-02-update.md",
+    "2024-06-09-update.md",
+    "2024-06-16-update.md",
+    "2025-01-05-update.md",
     "2025-01-12-update.md",
+    "2025-01-19-update.md",
+    "2025-01-26-update.md",
 ]
 
 

@@ -86,9 +86,7 @@ def test_every_form_of_service_that_pyoxigraph_calls_is_refused(template: str, l
 
 
 @pytest.mark.parametrize("template", HARMLESS)
-def test_service_inside_strings_iris_comments_names_is_not_refused(
-    template: str, listener: Listener
-) -> None:
+def test_service_inside_strings_iris_comments_names_is_not_refused(template: str, listener: Listener) -> None:
     query = template.format(url=LISTENER.format(port=listener.port))
     assert inspect(query).refusal is None
     assert _connections(query, listener, wait=0.3) == 0
