@@ -116,7 +116,7 @@ MEMBER_SUBCATEGORIES = (
     "Kubernetes Certified Service Provider",
     "Kubernetes and Cloud Native Training Partner",
 )
-_MARKERS = re.compile(r"^(member|supporter|kcsp|kcntp|wasm|[a-z ]*member)$", re.I)
+_MARKERS = re.compile(r"^(member|supporter|contributor|kcsp|kcntp|ktp|wasm|[a-z ]*member)$", re.I)
 _ORG_SUFFIXES = re.compile(
     r"(inc|ltd|llc|gmbh|corp|corporation|labs?|io|ai|hq|technologies|technology|"
     r"software|systems|solutions|group|co|company|limited|sa|ag|ab|as|bv)$"
@@ -183,6 +183,8 @@ def split_name(name: str) -> tuple[str, list[str], bool]:
         name = name[: match.start()].strip()
         if _MARKERS.match(inner):
             marked = True
+        elif inner.lower().startswith("formerly "):
+            aliases.insert(0, inner[len("formerly ") :].strip())
         elif inner:
             aliases.insert(0, inner)
     return name.strip(), aliases, marked

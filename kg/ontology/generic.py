@@ -63,6 +63,52 @@ triton trident trust tube tug tunnel turbine turtle twist unity universe uplink 
 vanguard vault vector velocity venus vertex viking vine violet viper vision vista voice volcano vortex
 voyager wagon walrus wand warden watch watcher watchtower wave way weave web whale wheel whisper wind
 window wing wire wizard wolf worker workflow x-ray yacht yard yield zen zenith zephyr zero zone
+
+agenda architect attribute beats booster boundary bucket burn contributor controlplane dashboard dataset
+distribution embrace enum eventing factory formal framework guidance highlight img indeed infra intercept
+keep lima marathon meta middleware near orange outlines posit replicated rider score serving split squash
+stern stdlib tilt traversal unstructured eureka stack operator open pilot mesh swift atlas
+actions adopt advance agency aim alive allow amplify analyze anywhere apex appear approve april arise
+assemble assist assure august aware away backup bakery balancer bare bastion bazaar beyond big bind bless
+bloom board bold bonfire boss bound brave breeze brick brief broad brook brush buddy build bullseye
+burrow cadence calm camp capital carbon cards care carry case cast catch cause champion change channel
+charge charter chase cheap chief choice chunk circuit citizen civic claim class clean clever climb close
+cloudy coast collector comply compass compute concept conductor confluence console context convert cook
+copilot count courier cover craft crank crisp cross crowd cube culture cypress daily dare dart dawn
+deal debug decide deep defense define deliver demand deploy desire detail develop device diagram digital
+direction discover dispatcher display distill diver divide dock docs domino draw dream drive drum duck
+early ease east easy echo edit effect elastic elevate emit empower enable encore endless energy enforce
+engage enjoy enter envision equal escape essential ever evolve exact exceed expand expert explore express
+extend fabric fair faith fast fathom feature feed fetch fiddle figure final find fine first fit fix flat
+fleet flight flip float fluid focus fold follow force forecast forest fortune forward foundry fountain
+frame free fresh front fuse future gain garden gather gauge general genie gentle giant gift glance global
+glue goals grab grade grand graph grasp gravity ground group grow guard guru habit halo hand handle happy
+harmony haste head heap heartbeat helper herald hero high hint hive holder honest hope hub humble hunt
+hyper idle ignite image imagine impact import impulse inbound incident index infinity inform inject
+inlet insight inspire instant intent intro invent invite island jet join journal journey judge jump just
+keen kernel keystone kinetic kit knack label lambda land lane launch layer lead lean learn ledger legacy
+lens level lever lift limit line linear link listen live load local locate lock logic loop lucid luminous
+magnet main major maker manage map march market master match matter maximize measure meet memory mentor
+merge method metric mighty mind minimal mirror mission mobile modern moment monarch monitor motion mount
+move native navigate neat needle neon network next nimble noble north notion novel nucleus nudge object
+observe ocean offer office omni onward optimize option orbit order organic origin outlook outpost output
+pace pact palette parallel parcel parrot partner passport patch path pattern peak pebble penny perfect
+permit persist pillar pinpoint pipeline pivot place plain planner platform plot plume plus pocket point
+polish portal portfolio pose precise premier presence pressure prime prism private probe process produce
+profile progress prompt proof propel prospect protect proxy pulse pure purpose push quest quick quiet
+radiant rally range rapid rate reach ready real realm reason recall record refine reflect relay
+release reliable render repair replay report rescue resolve resource restore retain reveal review rhythm
+right rise road robust rocket root route rover rule runner runtime sage sail salute sample scale scan
+scout screen script seal search season second secure seed select sense sequence serve session settle
+shape share sharp shelf shift shine ship shore show signal silo simple sketch skill slate smart snap
+solid solve sonic sound source spark speak spectrum speed sphere spin splash spot spring sprout square
+stable stage standard start state steady steel step stitch stock storage store story stream strong
+studio style subject summit supply support surge survey sustain switch symbol sync system table tactic
+talent target task team tech tempo terrain test thread thrive tide timber time titan token tone top
+total touch tower trace track trade trail train transform transit travel trend tribe trigger true trust
+tune turbo turn twin ultra union unit unity upgrade upper urban usage valid value vector velocity venture
+verify version vertex view vigil vision visit vista vital voice volt vortex voyage wake walk ward watch
+wave way wealth weave welcome west whole wide wild willow wind wing wise wonder work world yield zone
 """
 
 _TECH = """
