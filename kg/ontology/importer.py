@@ -30,6 +30,7 @@ from kg.ontology.drafts import (
     split_name,
 )
 from kg.ontology.fileformat import dump_blocks, is_generated
+from kg.ontology.generic import is_generic
 from kg.ontology.lookup import norm_name
 from kg.ontology.sources import SourceItem, read_awesome, read_landscape, read_status
 
@@ -198,8 +199,10 @@ class _Builder:
             )
             self._register(draft, label)
             draft.description = short_description(item.description)
-        # awesome names are repository names: only an exact-case different spelling becomes an alias
-        self._absorb(draft, item, [], label if norm_name(label) != norm_name(draft.label) else draft.label)
+        # awesome names are repository names (`serving`, `pipeline`): one becomes an alias of an existing
+        # entity only when it is a different name and no ordinary word
+        distinct = norm_name(label) != norm_name(draft.label) and not is_generic(label)
+        self._absorb(draft, item, [], label if distinct else draft.label)
 
     # ----------------------------------------------------------------- slugs and references
 
