@@ -59,7 +59,7 @@ def _en(pattern: str) -> re.Pattern[str]:
 
 
 # Link targets are blanked, so spans are bounded loosely here and by their visible length in `_in_span`.
-_SPAN = r"(?P<span>[^。；;！？!?\n]{1,200}?)"
+_SPAN = r"(?P<span>[^。；;！？!?\n与跟同]{1,200}?)"  # never across another 与
 _NOT_BY = r"(?!\s+by\b)"  # "acquired by" is the passive rule's
 MAX_SPAN = 48  # visible characters between 与 and its cue (对标, 结合...)
 _ANY = _TECH | _ORG
@@ -344,7 +344,7 @@ class _Sentence:
             return None
         if self.topic and self.mentions[0].end <= position:
             return self.topic, 0.85
-        if self.carried and not any(m.end <= position for m in self.mentions):
+        if self.carried:  # a pronoun-led sentence: every clause without its own subject is about the topic
             return self.carried, 0.75
         return None
 
