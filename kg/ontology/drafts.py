@@ -43,6 +43,8 @@ SAME_ORGANIZATION = {
     "apache": "apache-software-foundation",
     "octopus-deploy-c915": "octopus-deploy-org",
 }
+# Organization slugs that would take a name better left to another entity (the WebAssembly standard).
+ORGANIZATION_SLUGS = {"webassembly": "webassembly-community-group"}
 # GitHub owners that are a known company: the organization of a project with no crunchbase entry.
 KNOWN_OWNERS = {
     "google": "google",

@@ -112,7 +112,7 @@ wave way wealth weave welcome west whole wide wild willow wind wing wise wonder 
 """
 
 _TECH = """
-api apm auth bpf c cd ci cli cloud cluster cni container containers cri csi db devops dns ebpf gateway
+api apm auth bpf c cd ci cli cloud cluster container containers db devops dns ebpf gateway
 git go gpu http https ide json linux mesh ml oci os rest rpc sdk serverless sql ssh tls
 ui vm wasm web yaml
 """

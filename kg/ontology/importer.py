@@ -16,6 +16,7 @@ from kg.ontology.drafts import (
     FOUNDATIONS,
     KNOWN_OWNERS,
     MEMBER_SUBCATEGORIES,
+    ORGANIZATION_SLUGS,
     RENAMED,
     SAME_ORGANIZATION,
     Draft,
@@ -223,7 +224,7 @@ class _Builder:
         org_slugs: dict[str, str] = {}
         clashing: set[str] = set()
         for key in sorted(self.orgs):
-            slug = make_slug(key)
+            slug = ORGANIZATION_SLUGS.get(key) or make_slug(key)
             if slug in taken:  # Docker the company vs Docker the engine: the project keeps the plain slug
                 slug = f"{slug}-org"
                 clashing.add(key)
