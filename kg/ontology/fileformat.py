@@ -88,7 +88,7 @@ def dump_block(block: Mapping[str, Any]) -> str:
     unknown = set(block) - set(KEYS)
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)} in block {block.get('slug')!r}")
-    lines = []
+    lines: list[str] = []
     for key in KEYS:
         value = block.get(key)
         if value is None or value == "" or value == [] or value == {}:
