@@ -153,9 +153,9 @@ class _Builder:
             for other in self.by_repo.get(key or "", []):
                 if core_name(other.label) == core:
                     return other
-        other = self.by_core.get(core)
+        named = self.by_core.get(core)
         # by name alone only within one kind: Swift the language is not OpenStack Swift
-        return other if other is not None and other.type == kind else None
+        return named if named is not None and named.type == kind else None
 
     def _register(self, draft: Draft, label: str) -> None:
         self.drafts.append(draft)
@@ -232,7 +232,7 @@ class _Builder:
             taken.add(slug)
         by_core = {core_name(d.label): d for d in reversed(self.drafts)}
         for draft in self.drafts:
-            key = draft.org_key
+            key: str | None = draft.org_key
             owner = first_owner(draft)
             if key in FOUNDATIONS:
                 draft.hosted_by = org_slugs[key]
