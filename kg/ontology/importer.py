@@ -232,15 +232,15 @@ class _Builder:
             taken.add(slug)
         by_core = {core_name(d.label): d for d in reversed(self.drafts)}
         for draft in self.drafts:
-            key: str | None = draft.org_key
+            org_key = draft.org_key
             owner = first_owner(draft)
-            if key in FOUNDATIONS:
-                draft.hosted_by = org_slugs[key]
-                key = KNOWN_OWNERS.get(owner or "")
-            elif key is None and owner:
-                key = KNOWN_OWNERS.get(owner)
-            if key is not None and key in org_slugs and key not in FOUNDATIONS:
-                draft.organization = org_slugs[key]
+            if org_key in FOUNDATIONS:
+                draft.hosted_by = org_slugs[org_key]
+                org_key = KNOWN_OWNERS.get(owner or "")
+            elif org_key is None and owner:
+                org_key = KNOWN_OWNERS.get(owner)
+            if org_key is not None and org_key in org_slugs and org_key not in FOUNDATIONS:
+                draft.organization = org_slugs[org_key]
             if draft.parent_name:
                 parent = by_core.get(core_name(split_name(draft.parent_name)[0]))
                 if parent is None and " " in draft.parent_name:  # "Volcano Kthena" -> Volcano
