@@ -12,6 +12,7 @@ taken from them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ _REFDEF = re.compile(
 )
 _RAW_HTML = re.compile(r" {0,3}<(script|style|pre|textarea)\b", re.IGNORECASE)
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_]|[*_](?!\w)")
-_LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK_TEXT = re.compile(r"!?\[([^\[\]\n]{0,2000})\]\([^()\n]{0,2000}\)")  # bounded: linear on `[[[[`
 
 # Metadata lines (matched on the line without list marker, quote marker and emphasis).
 _ARTICLE_AUTHOR = re.compile(r"本文作者[ \t]*[:：][ \t]*([^，,。]+)")  # "name, a long bio": the name only
@@ -142,10 +143,8 @@ def _special_lines(lines: _Lines, scan: Scan) -> dict[int, int]:
             close = re.compile(rf"[ \t]*{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
             j = next((k for k in range(i + 1, lines.n) if close.match(lines.line(k))), lines.n - 1)
         elif line.lstrip().startswith("<!--"):
-            j = i
-            opened = lines.starts[i] + line.index("<!--") + 4
-            while j < lines.n - 1 and "-->" not in text[opened : lines.ends[j]]:
-                j += 1
+            close_at = text.find("-->", lines.starts[i] + line.index("<!--") + 4)
+            j = lines.n - 1 if close_at < 0 else bisect.bisect_right(lines.starts, close_at) - 1
         elif _RAW_HTML.match(line):
             tag = _RAW_HTML.match(line).group(1).lower()  # type: ignore[union-attr]
             j = next((k for k in range(i, lines.n) if f"</{tag}" in lines.line(k).lower()), lines.n - 1)

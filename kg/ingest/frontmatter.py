@@ -18,6 +18,7 @@ import yaml
 from kg.errors import RejectedFile
 
 MAX_ALIASES = 50
+MAX_FRONT_MATTER = 100_000  # characters; real front matter is a few hundred
 MAX_EXPANDED_NODES = 10_000
 
 _YAML_OPEN = re.compile(r"---[ \t]*\r?\n")
@@ -25,6 +26,8 @@ _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _TOML_OPEN = re.compile(r"\+\+\+[ \t]*\r?\n")
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
 _TOML_LINE = re.compile(r"line (\d+)")
+# JSON front matter, but not a `{{< shortcode >}}` that a Hugo post may start with.
+_JSON_OPEN = re.compile(r"\{[ \t]*(?:\"|\}|\r?\n)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ def split_front_matter(path: str, text: str) -> FrontMatter:
         return _fenced(path, text, _YAML_OPEN, _YAML_CLOSE, "yaml", "---", _load_yaml)
     if _TOML_OPEN.match(text):
         return _fenced(path, text, _TOML_OPEN, _TOML_CLOSE, "toml", "+++", _load_toml)
-    if text.startswith("{"):
+    if _JSON_OPEN.match(text):
         return _json(path, text)
     return NO_FRONT_MATTER
 
@@ -70,6 +73,13 @@ def _fenced(
             path, f"front matter opened with '{fence}' is never closed; add a '{fence}' line after it", line=1
         )
     inner = text[start : close.start()]
+    if len(inner) > MAX_FRONT_MATTER:
+        raise RejectedFile(
+            path,
+            f"front matter is {len(inner):,} characters; over {MAX_FRONT_MATTER:,} it is "
+            "not read (is the closing fence missing?)",
+            line=1,
+        )
     body_start = close.end()
     if text.startswith("\r\n", body_start):
         body_start += 2
@@ -158,7 +168,6 @@ class _SafeLoader(yaml.SafeLoader):
                 mark = self.peek_event().start_mark
                 raise yaml.YAMLError(_Refusal(f"more than {MAX_ALIASES} aliases (alias bomb?)", mark.line))
         return super().compose_node(parent, index)
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,9 @@ from kg.ingest.links import find_links, link_at
 from kg.models import ItemRecord
 
 # Invisible in a rendered post: images and tags first, then what they leave behind (`[](url)`, markup).
-_PICTURES = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]*>|&nbsp;", re.IGNORECASE)
-_MARKUP = re.compile(r"\[\s*\]\([^)]*\)|[\s*_~#>|`\\\-=:：]+")
+# Bounded classes that stop at the next opener keep these linear on hostile text (`![![![...`).
+_PICTURES = re.compile(r"!\[[^\[\]]{0,2000}\]\([^()\n]{0,2000}\)|<[^<>]{0,2000}>|&nbsp;", re.IGNORECASE)
+_MARKUP = re.compile(r"\[\s*\]\([^()\n]{0,2000}\)|[\s*_~#>|`\\\-=:：]+")
 _VISIBLE = re.compile(r"[^\s*_~#>|`\\\-=:：]")
 _LINK_LINE = re.compile(
     r"[*_]*(?:\[[^\]\n]+\]\([^)\s]+(?:\s+\"[^\"\n]*\")?\)|<https?://[^>\s]+>|https?://\S+)[*_]*[ \t]*"
@@ -97,6 +98,11 @@ def build_items(
             )
     if group is not None:
         spans.append(group)
+    for span in spans:  # a marker alone on its line, or a block ending in an open fence, leaves blanks
+        while span.start < span.end and text[span.start].isspace():
+            span.start += 1
+        while span.end > span.start and text[span.end - 1].isspace():
+            span.end -= 1
     return tuple(
         ItemRecord(
             position,
@@ -125,7 +131,7 @@ def _has_text(markdown: str) -> bool:
 
 
 def _is_qa_opener(markdown: str) -> bool:
-    if "\n" in markdown.strip():
+    if len(markdown) > 200 or "\n" in markdown.strip():
         return False
     plain = plain_text(markdown)
     return bool(_QA_OPENER.fullmatch(plain)) and (

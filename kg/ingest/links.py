@@ -16,6 +16,7 @@ What counts as a link (decided here, tested in tests/fixtures/ingest/):
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 
@@ -23,6 +24,7 @@ from kg.models import LinkRecord
 
 _NEXT = re.compile(r"[\\`\[<!]|https?://", re.IGNORECASE)
 _BRACKET_STOP = re.compile(r"[\\`\[\]\n]")
+_TICKS = re.compile(r"`+")
 _DEST = re.compile(
     r"\((?:[ \t]*\r?\n?[ \t]*)"
     r"(?:<(?P<angle>[^<>\n]*)>|(?P<plain>(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))"
@@ -31,13 +33,13 @@ _DEST = re.compile(
     re.DOTALL,
 )
 _REF_LABEL = re.compile(r"\[((?:[^\[\]\\\n]|\\.){0,999})\]")
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]{0,2000})>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,40}(?:\s[^<>]{0,2000})?/?>")
 # No IGNORECASE here: case folding would let the non-ASCII range exclude `i`, `k` and `s`.
 _BARE = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^\s<>\"`\[\]{}|\\^\u0080-\U0010ffff]+")
 _TRAILING = ".,:;!?*_~'\""
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_IMAGE_ONLY = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img[^>]*>|\s+", re.IGNORECASE)
+_IMAGE_ONLY = re.compile(r"!\[[^\[\]]{0,2000}\]\([^()\n]{0,2000}\)|<img[^<>]{0,2000}>|\s+", re.IGNORECASE)
 _MAX_ANCHOR = 2000
 
 
@@ -57,7 +59,7 @@ def find_links(
 
     `bare=False` finds only bracketed links (what may not nest inside a link's anchor).
     """
-    refs = refs or {}
+    scan = _Scan(text, start, end, refs or {})
     skips = [span for span in excluded if span[1] > start and span[0] < end]
     links: list[LinkRecord] = []
     i = start
@@ -74,14 +76,14 @@ def find_links(
         if ch == "\\":
             i = p + 2
         elif ch == "`":
-            i = skip_code_span(text, p, end)
+            i = scan.code_end(p)
         elif ch == "!":
-            image = link_at(text, p + 1, end, refs) if text.startswith("[", p + 1) else None
+            image = scan.link_at(p + 1) if text.startswith("[", p + 1) else None
             i = image.end if image is not None else p + 1
         elif ch == "<":
-            i = _angle(text, p, end, links if bare else [])
+            i = _angle(scan, p, links if bare else [])
         elif ch == "[":
-            i = _bracket(text, p, end, refs, links)
+            i = _bracket(scan, p, links)
         elif bare:
             i = _bare(text, p, start, end, links)
         else:
@@ -89,75 +91,98 @@ def find_links(
 
 
 def link_at(text: str, p: int, end: int, refs: Mapping[str, str]) -> LinkRecord | None:
-    """The inline or reference link whose `[` is at `p`, or None (images are parsed from their `[`)."""
-    close = _close_bracket(text, p, end)
-    if close < 0:
-        return None
-    dest = _DEST.match(text, close + 1, end)
-    if dest is not None:
-        url = dest["angle"] if dest["angle"] is not None else dest["plain"]
-        if not url:
+    """The inline or reference link whose `[` is at `p` and which ends by `end`, or None."""
+    return _Scan(text, p, end, refs).link_at(p)
+
+
+class _Scan:
+    """One range of text, indexed once so that every lookup is cheap (linear time even on hostile input):
+    where each `[` closes, where each code span ends, whether an HTML comment can still close."""
+
+    def __init__(self, text: str, start: int, end: int, refs: Mapping[str, str]) -> None:
+        self.text, self.start, self.end, self.refs = text, start, end, refs
+        runs: dict[int, list[int]] = {}
+        for run in _TICKS.finditer(text, start, end):
+            runs.setdefault(len(run.group()), []).append(run.start())
+        self.runs = runs
+        self.last_comment_close = text.rfind("-->", start, end)
+        self._gt = -1  # the last `>` found, so a run of unclosed `<` does not rescan the text
+        self.closers = self._pair_brackets()
+
+    def code_end(self, p: int) -> int:
+        """Position after the code span opened at `p`, or after its backticks when it never closes."""
+        ticks = 0
+        while p + ticks < self.end and self.text[p + ticks] == "`":
+            ticks += 1
+        same = self.runs.get(ticks, [])
+        at = bisect.bisect_right(same, p)
+        return same[at] + ticks if at < len(same) else p + ticks
+
+    def next_gt(self, p: int) -> int:
+        """Position of the first `>` at or after `p`, or -1."""
+        if self._gt < p:
+            self._gt = self.text.find(">", p, self.end)
+            if self._gt < 0:
+                self._gt = self.end  # none left: remember that too
+        return self._gt if self._gt < self.end else -1
+
+    def _pair_brackets(self) -> dict[int, int]:
+        text, closers, stack = self.text, {}, []
+        k = self.start
+        while True:
+            stop = _BRACKET_STOP.search(text, k, self.end)
+            if stop is None:
+                return closers
+            k = stop.start()
+            ch = text[k]
+            if ch == "\\":
+                k += 2
+            elif ch == "`":
+                k = self.code_end(k)
+            elif ch == "[":
+                stack.append(k)
+                k += 1
+            elif ch == "]":
+                if stack:
+                    closers[stack.pop()] = k
+                k += 1
+            else:  # a newline: a link never spans a blank line
+                nxt = text.find("\n", k + 1, self.end)
+                if not text[k + 1 : nxt if nxt >= 0 else self.end].strip():
+                    stack.clear()
+                k += 1
+
+    def link_at(self, p: int) -> LinkRecord | None:
+        close = self.closers.get(p, -1)
+        if close < 0 or close - p > _MAX_ANCHOR:
             return None
-        return LinkRecord(_ESCAPED.sub(r"\1", url), text[p + 1 : close], p, dest.end(), p + 1, close)
-    if not refs:
-        return None
-    label = _REF_LABEL.match(text, close + 1, end)
-    if label is not None:
-        key = normalize_label(label.group(1) or text[p + 1 : close])
-        link_end = label.end()
-    else:
-        key = normalize_label(text[p + 1 : close])
-        link_end = close + 1
-    url = refs.get(key)
-    if url is None:
-        return None
-    return LinkRecord(url, text[p + 1 : close], p, link_end, p + 1, close)
+        text, end = self.text, self.end
+        dest = _DEST.match(text, close + 1, end)
+        if dest is not None:
+            url = dest["angle"] if dest["angle"] is not None else dest["plain"]
+            if not url:
+                return None
+            return LinkRecord(_ESCAPED.sub(r"\1", url), text[p + 1 : close], p, dest.end(), p + 1, close)
+        if not self.refs:
+            return None
+        label = _REF_LABEL.match(text, close + 1, end)
+        if label is not None:
+            key = normalize_label(label.group(1) or text[p + 1 : close])
+            link_end = label.end()
+        else:
+            key = normalize_label(text[p + 1 : close])
+            link_end = close + 1
+        url = self.refs.get(key)
+        if url is None:
+            return None
+        return LinkRecord(url, text[p + 1 : close], p, link_end, p + 1, close)
 
 
-def skip_code_span(text: str, p: int, end: int) -> int:
-    """Position after the code span opening at `p`, or after the backticks when it never closes."""
-    run = p
-    while run < end and text[run] == "`":
-        run += 1
-    ticks = run - p
-    closing = re.compile(rf"(?<!`)`{{{ticks}}}(?!`)").search(text, run, end)
-    return closing.end() if closing is not None else run
-
-
-def _close_bracket(text: str, p: int, end: int) -> int:
-    depth = 0
-    k = p
-    limit = min(end, p + _MAX_ANCHOR)
-    while True:
-        stop = _BRACKET_STOP.search(text, k, limit)
-        if stop is None:
-            return -1
-        k = stop.start()
-        ch = text[k]
-        if ch == "\\":
-            k += 2
-        elif ch == "`":
-            k = skip_code_span(text, k, limit)
-        elif ch == "[":
-            depth += 1
-            k += 1
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                return k
-            k += 1
-        else:  # a newline: a link never spans a blank line
-            nxt = text.find("\n", k + 1, limit)
-            if text[k + 1 : nxt if nxt >= 0 else limit].strip() == "":
-                return -1
-            k += 1
-
-
-def _bracket(text: str, p: int, end: int, refs: Mapping[str, str], links: list[LinkRecord]) -> int:
-    link = link_at(text, p, end, refs)
+def _bracket(scan: _Scan, p: int, links: list[LinkRecord]) -> int:
+    link = scan.link_at(p)
     if link is None:
         return p + 1
-    inner = find_links(text, link.anchor_start, link.anchor_end, refs, bare=False)
+    inner = find_links(scan.text, link.anchor_start, link.anchor_end, scan.refs, bare=False)
     if inner:  # CommonMark: links do not nest; the inner link wins and the outer brackets are text
         return p + 1
     if not _IMAGE_ONLY.sub("", link.anchor):
@@ -166,16 +191,21 @@ def _bracket(text: str, p: int, end: int, refs: Mapping[str, str], links: list[L
     return link.end
 
 
-def _angle(text: str, p: int, end: int, links: list[LinkRecord]) -> int:
+def _angle(scan: _Scan, p: int, links: list[LinkRecord]) -> int:
+    text, end = scan.text, scan.end
     if text.startswith("<!--", p):
-        close = text.find("-->", p + 4, end)
-        return close + 3 if close >= 0 else p + 1
+        if scan.last_comment_close < p + 4:
+            return p + 1
+        return text.find("-->", p + 4, end) + 3
     auto = _AUTOLINK.match(text, p, end)
     if auto is not None:
         url = auto.group(1)
         links.append(LinkRecord(url, url, p, auto.end(), p + 1, auto.end() - 1))
         return auto.end()
-    tag = _TAG.match(text, p, end)
+    close = scan.next_gt(p)
+    if close < 0 or text.find("<", p + 1, close) >= 0:  # a tag ends at the first `>`, before any `<`
+        return p + 1
+    tag = _TAG.match(text, p, close + 1)
     return tag.end() if tag is not None else p + 1
 
 
