@@ -7,9 +7,9 @@
 >>> g.relations("Cloud Run")[["subject", "predicate", "object"]].values.tolist()[:2]
 [['google-cloud-run', 'releasedBy', 'google'], ['google-cloud-run', 'basedOn', 'knative']]
 >>> g.top(period="2019-Q2", limit=3)[["entity", "mentions"]].values.tolist()
-[['google-cloud-run', 3], ['envoy', 2], ['knative', 2]]
+[['envoy', 3], ['knative', 2], ['google-cloud-run', 2]]
 >>> g.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/cnkg/ontology#Mention> }")["n"][0]
-15
+18
 """
 
 from __future__ import annotations

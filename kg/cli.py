@@ -208,6 +208,151 @@ def ontology_promote(
 
 # --------------------------------------------------------------------------- graph (issue 4)
 
+FormatOption = Annotated[
+    str, typer.Option("--format", help="Output: table, csv or json.", case_sensitive=False)
+]
+TypeOption = Annotated[
+    str | None, typer.Option("--type", help="Only entities of this class (Project...).", show_default=False)
+]
+
+
+def _print_frame(frame, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """A DataFrame as an aligned table, CSV or JSON records (dates as ISO strings)."""
+    if fmt == "csv":
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        typer.echo(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+    elif fmt == "table":
+        typer.echo(frame.to_string(index=False) if len(frame) else "(no rows)")
+    else:
+        raise KgError(f"unknown --format {fmt!r}; use table, csv or json")
+
+
+@app.command()
+def build(
+    paths: Annotated[list[str], typer.Argument(help="Post files and folders of posts.")],
+    out: Annotated[str, typer.Option("--out", help="Folder for kg.db, graph.ttl, graph.graphml.")] = "build",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Ingest, link and export in one go: OUT/kg.db, OUT/graph.ttl, OUT/graph.graphml."""
+    from kg.pipeline import build as run_build
+    from kg.progress import file_progress
+
+    linker = _load_linker()
+    with file_progress(disable=quiet) as on_file:
+        report = run_build(paths, out, linker, on_file=on_file)
+    for line in report.ingest.rejected:
+        _err(f"rejected {line}")
+    summary = report.ingest.as_dict()
+    typer.echo(
+        "files: {files} (new {new}, unchanged {unchanged}, rejected {rejected}); items {items}, "
+        "mentions {mentions}, relations {relations}".format(**summary)
+    )
+    for path in report.outputs.values():
+        typer.echo(f"wrote {path}")
+    timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
+    typer.echo(f"time: {timings}")
+    raise typer.Exit(0 if report.ingest.ok else 1)
+
+
+@app.command()
+def export(
+    out: Annotated[str, typer.Option("--out", help="File to write.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="turtle, ntriples, nquads, trig, jsonld, graphml or gexf "
+                     "(default: from the file suffix).", show_default=False),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export the graph: RDF (one named graph per issue in TriG / N-Quads / JSON-LD) or GraphML / GEXF."""
+    from kg.rdf import export as run_export
+    from kg.store import Store
+
+    with Store(db) as store:
+        result = run_export(store, out, fmt)
+    unit = "edges" if result.format in ("graphml", "gexf") else "statements"
+    typer.echo(f"wrote {result.path} ({result.format}, {result.statements:,} {unit})")
+
+
+@app.command()
+def validate(
+    db: DbOption = None,
+    graph: Annotated[
+        str | None,
+        typer.Option("--graph", help="Validate this RDF file instead of the store.", show_default=False),
+    ] = None,
+    sample: Annotated[
+        int | None,
+        typer.Option("--sample", help="Check N subjects per class (SPARQL constraints still check all).",
+                     show_default=False, min=1),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Processes for the SHACL batches.", min=1)] = 2,
+    limit: Annotated[int, typer.Option("--limit", help="Violations printed at most.", min=1)] = 50,
+) -> None:
+    """Check the graph against ontology/shapes.ttl; prints violations and exits 1 if there are any."""
+    from kg.rdf.shacl import validate_file, validate_store
+    from kg.store import Store
+
+    if graph is not None:
+        report = validate_file(graph, sample=sample, workers=workers)
+    else:
+        with Store(db) as store:
+            report = validate_store(store, sample=sample, workers=workers)
+    for violation in report.violations[:limit]:
+        typer.echo(f"violation: {violation}")
+    scope = f"a sample of {report.subjects_checked:,} subjects" if report.sampled else (
+        f"all {report.subjects_checked:,} subjects")
+    verdict = "conforms" if report.conforms else f"{len(report.violations):,} violations"
+    typer.echo(f"{report.triples:,} triples, {scope}: {verdict} ({report.seconds:.1f}s)")
+    raise typer.Exit(0 if report.conforms else 1)
+
+
+@app.command()
+def trends(
+    entities: Annotated[
+        list[str] | None, typer.Argument(help="Entities (slug, label or alias); all if none.")
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="week, month, quarter or year.")] = "month",
+    since: Annotated[
+        str | None, typer.Option("--since", help="First day (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    type_: TypeOption = None,
+    fmt: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Mentions per entity per period (period, entity, label, type, mentions, items, issues)."""
+    from kg.api import KnowledgeGraph
+    from kg.store import Store
+
+    with Store(db) as store:
+        frame = KnowledgeGraph(store).trends(entities or None, by=by, since=since, until=until,
+                                             types=[type_] if type_ else None)
+    _print_frame(frame, fmt)
+
+
+@app.command()
+def top(
+    period: Annotated[
+        str | None, typer.Option("--period", help="2019, 2019-Q2, 2019-04 or 2019-W16 (default: all time).",
+                                 show_default=False)
+    ] = None,
+    type_: TypeOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows.", min=1)] = 20,
+    fmt: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """The most mentioned entities in a period."""
+    from kg.api import KnowledgeGraph
+    from kg.store import Store
+
+    with Store(db) as store:
+        frame = KnowledgeGraph(store).top(period=period, type=type_, limit=limit)
+    _print_frame(frame, fmt)
+
 
 # --------------------------------------------------------------------------- SPARQL (issue 5)
 

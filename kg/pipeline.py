@@ -150,3 +150,52 @@ def _parse_all(
         return
     with mp.get_context("fork").Pool(workers) as pool:
         yield from pool.imap(_parse_one, pending, chunksize=4)
+
+
+@dataclass
+class BuildReport:
+    """What `build` wrote: the ingest tally, each output file by name, and seconds per stage."""
+
+    ingest: IngestReport
+    outputs: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def build(
+    paths: Sequence[str],
+    out_dir: str,
+    linker: Linker | None,
+    on_file: Callable[[str, int, int], None] | None = None,
+    workers: int | None = None,
+) -> BuildReport:
+    """ingest + link → DIR/kg.db, then export → DIR/graph.ttl and DIR/graph.graphml (then the explorer).
+
+    Re-running on the same input skips unchanged files and rewrites the same outputs byte for byte.
+    """
+    import time
+    from pathlib import Path
+
+    from kg.network import write_network
+    from kg.rdf import export
+    from kg.store import Store
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with Store(f"sqlite:///{out / 'kg.db'}") as store:
+        started = time.perf_counter()
+        report = BuildReport(ingest(paths, store, linker, on_file=on_file, workers=workers))
+        report.outputs["kg.db"] = str(out / "kg.db")
+        report.seconds["ingest"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        export(store, out / "graph.ttl", "turtle")
+        report.outputs["graph.ttl"] = str(out / "graph.ttl")
+        report.seconds["rdf"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        write_network(store, out / "graph.graphml", "graphml")
+        report.outputs["graph.graphml"] = str(out / "graph.graphml")
+        report.seconds["graphml"] = time.perf_counter() - started
+
+        # ---- explorer step (issue 6): write out / "explorer.html" here and record it in report.outputs.
+    return report
