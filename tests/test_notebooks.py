@@ -42,7 +42,7 @@ def _corpus() -> Path:
 
 @pytest.fixture(scope="session")
 def kernel_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Environment for the kernels: a `python3` kernel spec running this interpreter, the corpus, a build dir."""
+    """Kernel environment: a `python3` kernel spec running this interpreter, the corpus, a build folder."""
     corpus = _corpus()
     if not corpus.exists():
         pytest.skip(
