@@ -16,6 +16,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.models import DocumentRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -25,8 +29,12 @@ TARGET_S = 15.0
 
 def timed_ingest(db: Path, *options: str) -> tuple[float, str]:
     started = time.perf_counter()
-    proc = subprocess.run([str(KG), "ingest", str(CORPUS), "--quiet", "--db", f"sqlite:///{db}", *options],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [str(KG), "ingest", str(CORPUS), "--quiet", "--db", f"sqlite:///{db}", *options],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 1):  # 1 = some files rejected (the corpus has two impossible dates)
         raise SystemExit(f"kg ingest failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -51,7 +59,7 @@ def twice(label: str, *options: str) -> dict[str, object]:
     return figures
 
 
-def parse_only() -> dict[str, object]:
+def parse_only(documents: list[DocumentRecord]) -> dict[str, object]:
     from kg.errors import RejectedFile
     from kg.ingest import discover, parse_post, read_bytes
 
@@ -62,19 +70,42 @@ def parse_only() -> dict[str, object]:
         raw = read_bytes(path)
         size += len(raw)
         with contextlib.suppress(RejectedFile):
-            items += len(parse_post(path, raw, hashlib.sha256(raw).hexdigest()).items)
+            documents.append(parse_post(path, raw, hashlib.sha256(raw).hexdigest()))
+            items += len(documents[-1].items)
     seconds = time.perf_counter() - started
     megabytes = size / 1e6
-    print(f"parse only (one process): {len(files)} files, {megabytes:.1f} MB, {items} items "
-          f"in {seconds:.2f} s ({megabytes / seconds:.1f} MB/s)")
-    return {"files": len(files), "megabytes": round(megabytes, 2), "items": items,
-            "seconds": round(seconds, 2)}
+    print(
+        f"parse only (one process): {len(files)} files, {megabytes:.1f} MB, {items} items "
+        f"in {seconds:.2f} s ({megabytes / seconds:.1f} MB/s)"
+    )
+    return {
+        "files": len(files),
+        "megabytes": round(megabytes, 2),
+        "items": items,
+        "seconds": round(seconds, 2),
+    }
+
+
+def store_only(documents: list[DocumentRecord]) -> dict[str, object]:
+    """Writing already parsed documents, one transaction each: the other half of an unlinked ingest."""
+    from kg.models import LinkedDocument
+    from kg.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp, Store(f"sqlite:///{Path(tmp) / 'kg.db'}") as store:
+        started = time.perf_counter()
+        for document in documents:
+            store.save_document(LinkedDocument(document), "unlinked")
+        seconds = time.perf_counter() - started
+    print(f"store only (one process): {len(documents)} documents in {seconds:.2f} s")
+    return {"documents": len(documents), "seconds": round(seconds, 2)}
 
 
 def main() -> dict[str, object]:
     if not CORPUS.is_dir():
         raise SystemExit(f"needs the shared corpus at {CORPUS}")
-    figures: dict[str, object] = {"parse_only": parse_only(), "no_link": twice("--no-link", "--no-link")}
+    documents: list[DocumentRecord] = []
+    figures: dict[str, object] = {"parse_only": parse_only(documents), "store_only": store_only(documents)}
+    figures["no_link"] = twice("--no-link", "--no-link")
     if importlib.util.find_spec("kg.link") is not None:
         figures["linked"] = twice("linked")
     else:
