@@ -8,8 +8,8 @@
 [['google-cloud-run', 'releasedBy', 'google'], ['google-cloud-run', 'basedOn', 'knative']]
 >>> g.top(period="2019-Q2", limit=3)[["entity", "mentions"]].values.tolist()
 [['envoy', 3], ['knative', 2], ['google-cloud-run', 2]]
->>> g.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/cnkg/ontology#Mention> }")["n"][0]
-18
+>>> g.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/cnkg/ontology#Mention> }")["n"].tolist()
+[18]
 """
 
 from __future__ import annotations

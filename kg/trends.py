@@ -201,6 +201,7 @@ def movers(
     merged["previous"] = before["mentions"].reindex(keys).fillna(0).astype(int)
     merged = merged[merged[["mentions", "previous"]].max(axis=1) >= min_support]
     merged["growth"] = (merged["mentions"] - merged["previous"]) / merged["previous"].clip(lower=1)
+    merged = merged[merged["growth"] > 0] if rising else merged[merged["growth"] < 0]
     merged["period"] = current
     merged["previous_period"] = previous
     merged = merged.reset_index(names="entity")

@@ -150,11 +150,20 @@ def load_file(path: str | Path) -> pyoxigraph.Store:
 
 
 def to_rdflib(store: Store) -> rdflib.Dataset:
-    """The graph as an rdflib Dataset (slow beyond ~100k triples: use `oxigraph_store` for queries)."""
+    """The graph as an rdflib Dataset, one graph per issue (slow beyond ~100k triples: use `oxigraph_store`
+    for queries)."""
     import rdflib
 
+    from kg.rdf.emit import blocks
+    from kg.rdf.write import ntriples_lines
+
+    by_graph: dict[str | None, list[tuple[str | None, str, list[tuple[str, str]]]]] = {}
+    for block in blocks(store):
+        by_graph.setdefault(block[0], []).append(block)
     dataset = rdflib.Dataset()
-    dataset.parse(data=nquads(store), format="nquads")
+    for name, part in by_graph.items():
+        graph = dataset.default_graph if name is None else dataset.graph(rdflib.URIRef(name[1:-1]))
+        graph.parse(data="".join(ntriples_lines(part)), format="nt")
     return dataset
 
 
