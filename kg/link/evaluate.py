@@ -82,15 +82,19 @@ def load_gold(folder: Path) -> list[dict[str, Any]]:
     return posts
 
 
-def score_post(gold: dict[str, Any], predicted: set[str], known: set[str]) -> PostScore:
+def score_post(gold: dict[str, Any], predicted: set[str], types: dict[str, str]) -> PostScore:
+    """Score one post; a gold entity whose type in the base is not scored (a Concept) counts as optional."""
     groups = [str(k).split("|") for k in (gold.get("entities") or {})]
-    groups += [[str(p)] for p in (gold.get("proposals") or [])]
     optional = {str(o) for o in (gold.get("optional") or [])}
+    unscored = [g for g in groups if all(s in types and types[s] not in SCORED_TYPES for s in g)]
+    optional |= {slug for group in unscored for slug in group}
+    groups = [g for g in groups if g not in unscored]
+    groups += [[str(p)] for p in (gold.get("proposals") or [])]
     allowed = {slug for group in groups for slug in group} | optional
     hits = [group for group in groups if any(slug in predicted for slug in group)]
     missed = ["|".join(group) for group in groups if group not in hits]
     false_hits = sorted(slug for slug in predicted if slug not in allowed)
-    unknown = sorted({slug for group in groups for slug in group if "#" not in slug and slug not in known})
+    unknown = sorted({slug for group in groups for slug in group if "#" not in slug and slug not in types})
     return PostScore(gold["name"], gold.get("split", "dev"), len(hits), len(groups), len(predicted),
                      missed, false_hits, unknown)
 
@@ -121,7 +125,7 @@ def evaluate(
         path = str(corpus / gold["post"])
         raw = read_bytes(path)
         linked = linker.link(parse_post(path, raw, content_hash(raw)))
-        posts.append(score_post(gold, predicted_slugs(linked, types), set(types)))
+        posts.append(score_post(gold, predicted_slugs(linked, types), types))
     return Score(posts)
 
 
