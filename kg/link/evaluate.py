@@ -3,7 +3,7 @@
 A post's prediction is the set of entities the linker mentions in it, restricted to the scored types
 (projects, organizations, products, specifications, proposals); gold is the set an analyst wrote down
 (`entities` + `proposals`; `a|b` accepts either), and `optional` entities count neither way.
-Usage: python -m kg.link.evaluate [GOLD_DIR] [--corpus DIR] [--split dev|held-out] [--ontology DIR] [--json]
+Usage: python -m kg.link.evaluate [GOLD_DIR] [--corpus DIR] [--split dev|held-out|unseen] [--ontology DIR]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+SPLITS = ("dev", "held-out", "unseen")
 SCORED_TYPES = frozenset({"Project", "Organization", "Product", "Specification", "Proposal"})
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_GOLD = ROOT / "tests" / "gold"
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kg.link.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="?", default=str(DEFAULT_GOLD))
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
-    parser.add_argument("--split", action="append", choices=["dev", "held-out"])
+    parser.add_argument("--split", action="append", choices=list(SPLITS))
     parser.add_argument("--ontology", help="the ontology/ folder (default: the repository's)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -153,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    false:  {', '.join(post.false_hits)}")
         if post.unknown_gold:
             print(f"    not in the entity base: {', '.join(post.unknown_gold)}")
-    for split in ("dev", "held-out"):
+    for split in SPLITS:
         part = Score([p for p in score.posts if p.split == split])
         if part.posts:
             print(f"{split:<9} posts {len(part.posts):>2}  P {part.precision:.3f}  R {part.recall:.3f}  "

@@ -30,6 +30,8 @@ HYPHEN_SUFFIXES = frozenset(
         "integrated style flavored approved sponsored"
     )
 )
+# `Rook.io`, `Knative.dev`: a name followed by its site's top-level domain is still the name.
+SITE_SUFFIXES = frozenset(str.split("io dev sh org com net cloud ai tech build app"))
 # `non-Kubernetes`, `multi-cloud`: a hyphen after one of these prefixes keeps the name a name.
 HYPHEN_PREFIXES = frozenset(str.split("non pre post multi cross anti pro self"))
 
@@ -166,9 +168,12 @@ def _right_ok(text: str, end: int) -> bool:
     if _is_word(after):
         return False
     if after in "_.-" and end + 1 < len(text) and _is_word(text[end + 1]):
+        word = _WORD_AFTER_HYPHEN.match(text, end + 1)
+        if after == ".":  # `Rook.io`, `kubernetes.io/docs` name the project; `k8s.gcr` does not
+            return word is not None and word.group().lower() in SITE_SUFFIXES and (
+                word.end() == len(text) or not (_is_word(text[word.end()]) or text[word.end()] in "_.-"))
         if after != "-":
             return False
-        word = _WORD_AFTER_HYPHEN.match(text, end + 1)
         return word is not None and word.group().lower() in HYPHEN_SUFFIXES
     return True
 
@@ -194,6 +199,8 @@ def entries_for(
                 ambiguous = True
             elif folded[0].isupper():
                 lower_ok = False
+        elif " " in folded and not folded.islower() and all(is_word(w) for w in folded.split()):
+            lower_ok = False  # `Standard Library` is a product, `standard library` is not
         exact = needs_exact_case(folded, ambiguous)
         out.append(AliasEntry(slug, folded, exact, ambiguous, lang, lower_ok, word))
     return out

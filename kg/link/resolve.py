@@ -106,6 +106,11 @@ def proper_noun(text: str, start: int, end: int) -> bool:
         return True
     if prev in _SENTENCE_OPENERS or not (prev.islower() or prev in ",、，"):
         return False
+    word_start = before
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    if text[word_start].isupper():  # "Can Kubernetes Keep a Secret": a headline, not running text
+        return False
     # "a Slack outage" yes; "Using Podman and Docker Compose" (Title Case) no.
     return not nxt.isupper()
 
