@@ -35,6 +35,20 @@ from kg.models import (
     Relation,
 )
 
+DOCUMENT_PATH_TABLE = (
+    DocumentPath.__table__
+)  # Core tables: the ORM layer costs ~1 ms a statement on the hot path
+DOCUMENT_TABLE = Document.__table__
+CANDIDATE_MENTION_TABLE = CandidateMention.__table__
+CANDIDATE_TABLE = Candidate.__table__
+ITEM_TABLE = Item.__table__
+LINK_TABLE = Link.__table__
+MENTION_TABLE = Mention.__table__
+RELATION_TABLE = Relation.__table__
+ENTITY_TABLE = Entity.__table__
+ALIAS_TABLE = Alias.__table__
+META_TABLE = Meta.__table__
+
 DEFAULT_DB = "sqlite:///kg.db"
 # Entity types the linker mints from the text; they are not in the ontology files.
 MINTED_TYPES = ("Proposal", "Release", "Vulnerability")
@@ -117,19 +131,24 @@ class Store:
     def path_states(self) -> dict[str, PathState]:
         """What is stored for every path read so far (for incremental ingest)."""
         stmt = select(
-            DocumentPath.path, DocumentPath.document_id, Document.content_hash, Document.linker_version
-        ).join(Document, Document.id == DocumentPath.document_id)
+            DOCUMENT_PATH_TABLE.c.path,
+            DOCUMENT_PATH_TABLE.c.document_id,
+            DOCUMENT_TABLE.c.content_hash,
+            DOCUMENT_TABLE.c.linker_version,
+        ).join(DOCUMENT_TABLE, DOCUMENT_TABLE.c.id == DOCUMENT_PATH_TABLE.c.document_id)
         with self.engine.connect() as conn:
             return {row[0]: PathState(row[1], row[2], row[3]) for row in conn.execute(stmt)}
 
     def hashes(self) -> dict[str, str]:
         """content hash -> linker version of every stored document."""
         with self.engine.connect() as conn:
-            return dict(conn.execute(select(Document.content_hash, Document.linker_version)).all())
+            return dict(
+                conn.execute(select(DOCUMENT_TABLE.c.content_hash, DOCUMENT_TABLE.c.linker_version)).all()
+            )
 
     def meta(self, key: str) -> str | None:
         with self.engine.connect() as conn:
-            return conn.execute(select(Meta.value).where(Meta.key == key)).scalar()
+            return conn.execute(select(META_TABLE.c.value).where(META_TABLE.c.key == key)).scalar()
 
     def stats(self) -> dict[str, int]:
         tables = {
@@ -148,10 +167,12 @@ class Store:
                 for name, table in tables.items()
             }
             counts["linked_entities"] = conn.execute(
-                select(func.count(func.distinct(Mention.entity_slug)))
+                select(func.count(func.distinct(MENTION_TABLE.c.entity_slug)))
             ).scalar_one()
             counts["dated_documents"] = conn.execute(
-                select(func.count()).select_from(Document).where(Document.published_date.is_not(None))
+                select(func.count())
+                .select_from(DOCUMENT_TABLE)
+                .where(DOCUMENT_TABLE.c.published_date.is_not(None))
             ).scalar_one()
         return counts
 
@@ -166,34 +187,41 @@ class Store:
             return False
         entities = list(entities)
         with self.transaction() as conn:
-            keep = {row[0] for row in conn.execute(select(Entity.slug).where(Entity.type.in_(MINTED_TYPES)))}
-            conn.execute(delete(Alias))
+            keep = {
+                row[0]
+                for row in conn.execute(
+                    select(ENTITY_TABLE.c.slug).where(ENTITY_TABLE.c.type.in_(MINTED_TYPES))
+                )
+            }
+            conn.execute(delete(ALIAS_TABLE))
             # Mentions point at entities, so entities are upserted rather than deleted and re-inserted.
-            existing = {row[0] for row in conn.execute(select(Entity.slug))}
+            existing = {row[0] for row in conn.execute(select(ENTITY_TABLE.c.slug))}
             rows = [_entity_row(e) for e in entities]
             new_rows = [r for r in rows if r["slug"] not in existing]
             if new_rows:
-                conn.execute(insert(Entity), new_rows)
+                conn.execute(insert(ENTITY_TABLE), new_rows)
             for row in rows:
                 if row["slug"] in existing:
-                    conn.execute(update(Entity).where(Entity.slug == row["slug"]).values(**row))
+                    conn.execute(update(ENTITY_TABLE).where(ENTITY_TABLE.c.slug == row["slug"]).values(**row))
             alias_rows = [
                 {"entity_slug": e.slug, "text": a.text, "lang": a.lang, "ambiguous": a.ambiguous}
                 for e in entities
                 for a in e.aliases
             ]
             if alias_rows:
-                conn.execute(insert(Alias), alias_rows)
+                conn.execute(insert(ALIAS_TABLE), alias_rows)
             defined = {r["slug"] for r in rows} | keep
             stale = existing - defined
             if stale:
                 used = {
                     row[0]
                     for row in conn.execute(
-                        select(Mention.entity_slug).where(Mention.entity_slug.in_(stale)).distinct()
+                        select(MENTION_TABLE.c.entity_slug)
+                        .where(MENTION_TABLE.c.entity_slug.in_(stale))
+                        .distinct()
                     )
                 }
-                conn.execute(delete(Entity).where(Entity.slug.in_(stale - used)))
+                conn.execute(delete(ENTITY_TABLE).where(ENTITY_TABLE.c.slug.in_(stale - used)))
             _set_meta(conn, "ontology_version", version)
         return True
 
@@ -205,11 +233,13 @@ class Store:
         doc = linked.document
         with self.transaction() as conn:
             by_hash = conn.execute(
-                select(Document.id, Document.linker_version).where(Document.content_hash == doc.content_hash)
+                select(DOCUMENT_TABLE.c.id, DOCUMENT_TABLE.c.linker_version).where(
+                    DOCUMENT_TABLE.c.content_hash == doc.content_hash
+                )
             ).first()
             old_path = conn.execute(
-                select(DocumentPath.document_id, DocumentPath.content_hash).where(
-                    DocumentPath.path == doc.path
+                select(DOCUMENT_PATH_TABLE.c.document_id, DOCUMENT_PATH_TABLE.c.content_hash).where(
+                    DOCUMENT_PATH_TABLE.c.path == doc.path
                 )
             ).first()
             if by_hash is not None and by_hash[1] == linker_version:
@@ -222,7 +252,9 @@ class Store:
                 document_id = by_hash[0]
                 _clear_contents(conn, document_id)
                 conn.execute(
-                    update(Document).where(Document.id == document_id).values(linker_version=linker_version)
+                    update(DOCUMENT_TABLE)
+                    .where(DOCUMENT_TABLE.c.id == document_id)
+                    .values(linker_version=linker_version)
                 )
                 outcome = "relinked"
             else:
@@ -243,16 +275,21 @@ class Store:
     def candidate(self, key: str) -> dict[str, Any] | None:
         """The candidate with this key, with how often it was seen; None when there is none."""
         stmt = select(
-            Candidate.id, Candidate.key, Candidate.label, Candidate.kind, Candidate.url, Candidate.status
-        ).where(Candidate.key == key)
+            CANDIDATE_TABLE.c.id,
+            CANDIDATE_TABLE.c.key,
+            CANDIDATE_TABLE.c.label,
+            CANDIDATE_TABLE.c.kind,
+            CANDIDATE_TABLE.c.url,
+            CANDIDATE_TABLE.c.status,
+        ).where(CANDIDATE_TABLE.c.key == key)
         with self.engine.connect() as conn:
             row = conn.execute(stmt).first()
             if row is None:
                 return None
             seen = conn.execute(
                 select(func.count())
-                .select_from(CandidateMention)
-                .where(CandidateMention.candidate_id == row[0])
+                .select_from(CANDIDATE_MENTION_TABLE)
+                .where(CANDIDATE_MENTION_TABLE.c.candidate_id == row[0])
             ).scalar_one()
         return {
             "key": row[1],
@@ -268,7 +305,9 @@ class Store:
         if status not in ("new", "promoted", "rejected"):
             raise StoreError(f"unknown candidate status '{status}'; use new, promoted or rejected")
         with self.transaction() as conn:
-            done = conn.execute(update(Candidate).where(Candidate.key == key).values(status=status))
+            done = conn.execute(
+                update(CANDIDATE_TABLE).where(CANDIDATE_TABLE.c.key == key).values(status=status)
+            )
             if done.rowcount == 0:
                 raise StoreError(f"no candidate '{key}' in {self.url}")
 
@@ -281,10 +320,10 @@ def _reason(exc: SQLAlchemyError) -> str:
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:
-    if conn.execute(select(Meta.key).where(Meta.key == key)).first():
-        conn.execute(update(Meta).where(Meta.key == key).values(value=value))
+    if conn.execute(select(META_TABLE.c.key).where(META_TABLE.c.key == key)).first():
+        conn.execute(update(META_TABLE).where(META_TABLE.c.key == key).values(value=value))
     else:
-        conn.execute(insert(Meta).values(key=key, value=value))
+        conn.execute(insert(META_TABLE).values(key=key, value=value))
 
 
 def _entity_row(entity: EntityRecord) -> dict[str, Any]:
@@ -309,39 +348,39 @@ def _entity_row(entity: EntityRecord) -> dict[str, Any]:
 def _point_path(conn: Connection, path: str, document_id: int, content_hash: str, *, exists: bool) -> None:
     if exists:
         conn.execute(
-            update(DocumentPath)
-            .where(DocumentPath.path == path)
+            update(DOCUMENT_PATH_TABLE)
+            .where(DOCUMENT_PATH_TABLE.c.path == path)
             .values(document_id=document_id, content_hash=content_hash)
         )
     else:
         conn.execute(
-            insert(DocumentPath).values(path=path, document_id=document_id, content_hash=content_hash)
+            insert(DOCUMENT_PATH_TABLE).values(path=path, document_id=document_id, content_hash=content_hash)
         )
 
 
 def _drop_if_orphan(conn: Connection, document_id: int) -> None:
     still_used = conn.execute(
-        select(DocumentPath.path).where(DocumentPath.document_id == document_id)
+        select(DOCUMENT_PATH_TABLE.c.path).where(DOCUMENT_PATH_TABLE.c.document_id == document_id)
     ).first()
     if still_used is None:
         _clear_contents(conn, document_id)
-        conn.execute(delete(Document).where(Document.id == document_id))
+        conn.execute(delete(DOCUMENT_TABLE).where(DOCUMENT_TABLE.c.id == document_id))
 
 
 def _clear_contents(conn: Connection, document_id: int) -> None:
-    item_ids = select(Item.id).where(Item.document_id == document_id).scalar_subquery()
-    for table in (Link, Mention, CandidateMention, Relation):
-        conn.execute(delete(table).where(table.item_id.in_(item_ids)))
-    conn.execute(delete(Item).where(Item.document_id == document_id))
+    item_ids = select(ITEM_TABLE.c.id).where(ITEM_TABLE.c.document_id == document_id).scalar_subquery()
+    for table in (LINK_TABLE, MENTION_TABLE, CANDIDATE_MENTION_TABLE, RELATION_TABLE):
+        conn.execute(delete(table).where(table.c.item_id.in_(item_ids)))
+    conn.execute(delete(ITEM_TABLE).where(ITEM_TABLE.c.document_id == document_id))
 
 
 def _insert_document(conn: Connection, doc: Any, linker_version: str) -> int:
     slug = doc.slug
-    taken = conn.execute(select(Document.id).where(Document.slug == slug)).first()
+    taken = conn.execute(select(DOCUMENT_TABLE.c.id).where(DOCUMENT_TABLE.c.slug == slug)).first()
     if taken is not None:  # another post with the same file name: keep slugs unique and stable
         slug = f"{slug}-{doc.content_hash[:8]}"
     result = conn.execute(
-        insert(Document).values(
+        insert(DOCUMENT_TABLE).values(
             slug=slug,
             path=doc.path,
             series=doc.series,
@@ -379,10 +418,13 @@ def _insert_contents(conn: Connection, document_id: int, linked: LinkedDocument)
         }
         for it in doc.items
     ]
-    ids = (
-        conn.execute(insert(Item).returning(Item.id, sort_by_parameter_order=True), item_rows).scalars().all()
+    # One executemany and one select: RETURNING in parameter order degrades to a statement per row on SQLite.
+    conn.execute(insert(ITEM_TABLE), item_rows)
+    item_id = dict(
+        conn.execute(
+            select(ITEM_TABLE.c.position, ITEM_TABLE.c.id).where(ITEM_TABLE.c.document_id == document_id)
+        ).all()
     )
-    item_id = {it.position: iid for it, iid in zip(doc.items, ids, strict=True)}
     link_rows = [
         {
             "item_id": item_id[it.position],
@@ -397,11 +439,11 @@ def _insert_contents(conn: Connection, document_id: int, linked: LinkedDocument)
         for ln in it.links
     ]
     if link_rows:
-        conn.execute(insert(Link), link_rows)
+        conn.execute(insert(LINK_TABLE), link_rows)
     _ensure_entities(conn, linked.new_entities)
     if linked.mentions:
         conn.execute(
-            insert(Mention),
+            insert(MENTION_TABLE),
             [
                 {
                     "item_id": item_id[m.item_position],
@@ -420,7 +462,7 @@ def _insert_contents(conn: Connection, document_id: int, linked: LinkedDocument)
         )
     if linked.relations:
         conn.execute(
-            insert(Relation),
+            insert(RELATION_TABLE),
             [
                 {
                     "item_id": item_id[r.item_position],
@@ -439,15 +481,19 @@ def _insert_contents(conn: Connection, document_id: int, linked: LinkedDocument)
     if linked.candidates:
         keys = {c.key: c for c in linked.candidates}
         known = dict(
-            conn.execute(select(Candidate.key, Candidate.id).where(Candidate.key.in_(list(keys)))).all()
+            conn.execute(
+                select(CANDIDATE_TABLE.c.key, CANDIDATE_TABLE.c.id).where(
+                    CANDIDATE_TABLE.c.key.in_(list(keys))
+                )
+            ).all()
         )
         for key, cand in keys.items():
             if key not in known:
                 known[key] = conn.execute(
-                    insert(Candidate).values(key=key, label=cand.label, kind=cand.kind, url=cand.url)
+                    insert(CANDIDATE_TABLE).values(key=key, label=cand.label, kind=cand.kind, url=cand.url)
                 ).inserted_primary_key[0]
         conn.execute(
-            insert(CandidateMention),
+            insert(CANDIDATE_MENTION_TABLE),
             [
                 {
                     "candidate_id": known[c.key],
@@ -465,7 +511,10 @@ def _ensure_entities(conn: Connection, entities: Iterable[EntityRecord]) -> None
     wanted = {e.slug: e for e in entities}
     if not wanted:
         return
-    present = {row[0] for row in conn.execute(select(Entity.slug).where(Entity.slug.in_(list(wanted))))}
+    present = {
+        row[0]
+        for row in conn.execute(select(ENTITY_TABLE.c.slug).where(ENTITY_TABLE.c.slug.in_(list(wanted))))
+    }
     rows = [_entity_row(e) for slug, e in wanted.items() if slug not in present]
     if rows:
-        conn.execute(insert(Entity), rows)
+        conn.execute(insert(ENTITY_TABLE), rows)
