@@ -311,9 +311,61 @@ def write_network(store: Store, path: str | Path, fmt: str) -> int:
 
     graph = export_graph(store)
     if fmt == "graphml":
-        nx.write_graphml(graph, str(path))
+        write_graphml(graph, path)
     elif fmt == "gexf":
         nx.write_gexf(graph, str(path))
     else:
         raise TrendError(f"unknown network format {fmt!r}; use graphml or gexf")
     return graph.number_of_edges()
+
+
+_GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+
+
+def write_graphml(graph: nx.Graph, path: str | Path) -> None:
+    """GraphML for Gephi and `nx.read_graphml`, written directly: networkx's writer took 5 s on the corpus.
+
+    Attributes are declared once with the type of their first value; empty strings are left out (GraphML's
+    missing data), and so is any value whose type differs from its key's.
+    """
+    from xml.sax.saxutils import escape, quoteattr
+
+    def keys(items: Any, prefix: str, domain: str) -> dict[str, tuple[str, type]]:
+        found: dict[str, tuple[str, type]] = {}
+        for _item, data in items:
+            for name, value in data.items():
+                if name not in found and type(value) in _GRAPHML_TYPES:
+                    found[name] = (f"{prefix}{len(found)}", type(value))
+        return found
+
+    node_keys = keys(graph.nodes(data=True), "n", "node")
+    edge_keys = keys(((None, d) for _a, _b, d in graph.edges(data=True)), "e", "edge")
+
+    def data(values: dict[str, Any], declared: dict[str, tuple[str, type]]) -> str:
+        parts = []
+        for name, value in values.items():
+            key = declared.get(name)
+            if key is None or type(value) is not key[1] or value == "":
+                continue
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            parts.append(f'<data key="{key[0]}">{escape(text)}</data>')
+        return "".join(parts)
+
+    lines = ['<?xml version="1.0" encoding="utf-8"?>\n',
+             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+             'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+             'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n']  # fmt: skip
+    for domain, declared in (("node", node_keys), ("edge", edge_keys)):
+        for name, (key, kind) in declared.items():
+            lines.append(f'  <key id="{key}" for="{domain}" attr.name={quoteattr(name)} '
+                         f'attr.type="{_GRAPHML_TYPES[kind]}"/>\n')  # fmt: skip
+    default = "directed" if graph.is_directed() else "undirected"
+    lines.append(f'  <graph edgedefault="{default}">\n')
+    for node, values in graph.nodes(data=True):
+        lines.append(f"    <node id={quoteattr(str(node))}>{data(values, node_keys)}</node>\n")
+    for a, b, values in graph.edges(data=True):
+        lines.append(f"    <edge source={quoteattr(str(a))} target={quoteattr(str(b))}>"
+                     f"{data(values, edge_keys)}</edge>\n")  # fmt: skip
+    lines.append("  </graph>\n</graphml>\n")
+    Path(path).write_text("".join(lines), encoding="utf-8")
