@@ -95,7 +95,7 @@ def score_post(gold: dict[str, Any], predicted: set[str], types: dict[str, str])
     hits = [group for group in groups if any(slug in predicted for slug in group)]
     missed = ["|".join(group) for group in groups if group not in hits]
     false_hits = sorted(slug for slug in predicted if slug not in allowed)
-    unknown = sorted({slug for group in groups for slug in group if "#" not in slug and slug not in types})
+    unknown = sorted("|".join(g) for g in groups if not any("#" in slug or slug in types for slug in g))
     return PostScore(gold["name"], gold.get("split", "dev"), len(hits), len(groups), len(predicted),
                      missed, false_hits, unknown)
 

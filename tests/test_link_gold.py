@@ -1,0 +1,58 @@
+"""The linker against the gold set (tests/gold): precision ≥ 0.97 and recall ≥ 0.95, on every split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.link.evaluate import DEFAULT_CORPUS, DEFAULT_GOLD, SPLITS, Score, evaluate, load_gold, score_post
+
+pytestmark = pytest.mark.skipif(not DEFAULT_CORPUS.is_dir(), reason=f"no shared corpus at {DEFAULT_CORPUS}")
+
+
+@pytest.fixture(scope="module")
+def score() -> Score:
+    return evaluate()
+
+
+def test_gold_covers_every_series_in_both_languages() -> None:
+    posts = load_gold(DEFAULT_GOLD)
+    assert len(posts) >= 12
+    series = {p["post"].split("/")[0] for p in posts}
+    assert series == {"cloud-native-weekly-zh", "sofa-weekly", "lwkd", "devopsish", "tgik"}
+    assert {p["lang"] for p in posts} == {"zh", "en"}
+    assert all((DEFAULT_CORPUS / p["post"]).is_file() for p in posts)
+
+
+@pytest.mark.parametrize("split", [*SPLITS, "all"])
+def test_precision_and_recall_stay_above_the_targets(score: Score, split: str) -> None:
+    part = score if split == "all" else Score([p for p in score.posts if p.split == split])
+    assert part.posts
+    errors = {p.name: (p.missed, p.false_hits) for p in part.posts if p.missed or p.false_hits}
+    assert part.precision >= 0.97, errors
+    assert part.recall >= 0.95, errors
+
+
+def test_every_gold_entity_exists_in_the_base(score: Score) -> None:
+    assert {p.name: p.unknown_gold for p in score.posts if p.unknown_gold} == {}
+
+
+def test_scoring_rules() -> None:
+    gold = {"name": "x", "entities": {"a|b": "", "c": "", "concept": ""}, "proposals": ["o/r#1"],
+            "optional": ["d"]}
+    types = {"a": "Project", "b": "Project", "c": "Product", "d": "Project", "concept": "Concept",
+             "e": "Organization"}
+    post = score_post(gold, {"b", "d", "e", "o/r#1"}, types)
+    assert (post.true_positives, post.gold, post.missed, post.false_hits) == (2, 3, ["c"], ["e"])
+    assert Score([post]).precision == pytest.approx(2 / 3)
+    assert Score([post]).recall == pytest.approx(2 / 3)
+
+
+def test_the_scorer_cli_prints_per_split_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    from kg.link.evaluate import main
+
+    assert main([str(DEFAULT_GOLD), "--split", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].startswith("all       posts  6  P ")
+    assert Path(DEFAULT_GOLD / "README.md").is_file()
