@@ -55,25 +55,17 @@ def _object(term: str) -> str:
 
 def _turtle_block(subject: str, pairs: list[tuple[str, str]], indent: str) -> str:
     """One subject; `pairs` come with equal predicates adjacent (see kg.rdf.issue), so `,` joins them."""
-    parts = [indent, subject]
+    parts = []
     previous = None
+    compact = _COMPACT.get
     for predicate, obj in pairs:
         if predicate == previous:
-            parts.append(" ,\n")
-            parts.append(indent)
-            parts.append("        ")
+            parts.append(f" ,\n{indent}        {_object(obj)}")
         else:
-            if previous is not None:
-                parts.append(" ;")
-            parts.append("\n")
-            parts.append(indent)
-            parts.append("    ")
-            parts.append(_COMPACT.get(predicate, predicate))
-            parts.append(" ")
+            separator = "" if previous is None else " ;"
+            parts.append(f"{separator}\n{indent}    {compact(predicate, predicate)} {_object(obj)}")
             previous = predicate
-        parts.append(_object(obj))
-    parts.append(" .\n\n")
-    return "".join(parts)
+    return f"{indent}{subject}{''.join(parts)} .\n\n"
 
 
 def write_turtle(blocks: Iterable[Block], out: TextIO) -> int:
