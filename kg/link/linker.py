@@ -25,6 +25,7 @@ from kg.link.matcher import AliasIndex
 from kg.link.resolve import (
     Accepted,
     Evidence,
+    distinctive,
     leftmost_longest,
     proper_noun_slugs,
     resolve_hit,
@@ -274,12 +275,17 @@ class _DocumentLinker:
         self.evidence.in_document = unambiguous_slugs(hits) | proper_noun_slugs(hits, view.folded)
         accepted: list[Accepted] = []
         items: dict[int, ItemRecord] = {}
+        placed = []
         for hit in hits:
-            start, _end = view.source_span(hit.start, hit.end)
-            item = self._item_at(start)
-            if item is None:
-                continue
-            choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities)
+            item = self._item_at(view.source_span(hit.start, hit.end)[0])
+            if item is not None:
+                placed.append((hit, item))
+                slug = distinctive(hit)
+                if slug is not None:
+                    self.evidence.by_item.setdefault(item.position, set()).add(slug)
+        for hit, item in placed:
+            choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities,
+                                 view.folded)
             if choice is not None:
                 accepted.append(choice)
                 items[choice.start] = item

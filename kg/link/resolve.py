@@ -54,15 +54,16 @@ class Evidence:
 
     def __init__(self, entities: Mapping[str, EntityRecord]) -> None:
         self.entities = entities
-        self.by_item: dict[int, set[str]] = {}
+        self.by_item: dict[int, set[str]] = {}  # linked URLs, and distinctive aliases, per item
         self.in_document: set[str] = set()
         self._context: dict[str, re.Pattern[str] | None] = {}
 
     def add_url(self, item: int, slug: str) -> None:
         self.by_item.setdefault(item, set()).add(slug)
 
-    def for_entity(self, slug: str, item: int, item_text_lower: str) -> bool:
-        if slug in self.in_document or slug in self.by_item.get(item, ()):
+    def for_entity(self, slug: str, item: int, item_text_lower: str, local: bool = False) -> bool:
+        """Evidence for `slug` in the item (and, unless `local`, anywhere in the document)."""
+        if slug in self.by_item.get(item, ()) or (not local and slug in self.in_document):
             return True
         pattern = self._context_pattern(slug)
         return pattern is not None and pattern.search(item_text_lower) is not None
@@ -126,26 +127,61 @@ def proper_noun_slugs(hits: Iterable[Hit], text: str) -> set[str]:
     return found
 
 
+def distinctive(hit: Hit) -> str | None:
+    """The entity of a distinctive alias hit: one that needs no evidence and that no other entity shares
+    (`EKS` of EasyStack is no evidence for EasyStack when Amazon EKS shares it); else None."""
+    entries = [e for e in hit.entries if case_ok(e, hit.surface)]
+    if len({e.slug for e in entries}) == 1 and not needs_evidence(entries[0]):
+        return entries[0].slug
+    return None
+
+
 def unambiguous_slugs(hits: Iterable[Hit]) -> set[str]:
-    """Entities written in the document with a distinctive alias: one that needs no evidence and that no
-    other entity shares (`EKS` of EasyStack is no evidence for EasyStack when Amazon EKS shares it)."""
-    found = set()
-    for hit in hits:
-        entries = [e for e in hit.entries if case_ok(e, hit.surface)]
-        if len({e.slug for e in entries}) == 1 and not needs_evidence(entries[0]):
-            found.add(entries[0].slug)
-    return found
+    """Entities written somewhere in the document with a distinctive alias."""
+    return {slug for slug in map(distinctive, hits) if slug is not None}
+
+
+# "a kind of", "that kind", "what kind": an everyday word used as one, not as a name ("a kind cluster" is).
+_DETERMINERS = frozenset(str.split(
+    "any another each every no other same some such that these this those what which whatever whichever "
+    "different all many most"))
+_OF_AFTER = re.compile(r"[ \t]+of\b")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
+
+
+def common_usage(text: str, start: int, end: int) -> bool:
+    """Whether the word at text[start:end] is used as an ordinary word ("kind of", "a kind")."""
+    if _OF_AFTER.match(text, end):
+        return True
+    before = _WORD_BEFORE.search(text, max(0, start - 20), start)
+    return before is not None and text[start].islower() and before.group(1).lower() in _DETERMINERS
 
 
 def resolve_hit(
-    hit: Hit, item: int, item_text_lower: str, evidence: Evidence, entities: Mapping[str, EntityRecord]
+    hit: Hit,
+    item: int,
+    item_text_lower: str,
+    evidence: Evidence,
+    entities: Mapping[str, EntityRecord],
+    text: str = "",
 ) -> Accepted | None:
-    """The one entity `hit` stands for, or None when case or evidence rules it out."""
+    """The one entity `hit` stands for, or None when case, usage or evidence rules it out.
+
+    `text` is the view the hit was found in, for the ordinary-word check of dictionary-word aliases. One-
+    and two-letter aliases (`CA`, `Go`) take evidence from their own item only: a document about the
+    Cluster Autoscaler still says "root CA".
+    """
     options: list[tuple[tuple[int, int, int, int, str, float], str, float]] = []
+    usage = None
     for entry in hit.entries:
         if not case_ok(entry, hit.surface) or entry.slug not in entities:
             continue
-        supported = evidence.for_entity(entry.slug, item, item_text_lower)
+        if entry.word and text:
+            usage = common_usage(text, hit.start, hit.end) if usage is None else usage
+            if usage:
+                continue
+        short = entry.text.isascii() and len(entry.text) <= 2
+        supported = evidence.for_entity(entry.slug, item, item_text_lower, local=short)
         if needs_evidence(entry) and not supported:
             continue
         if needs_evidence(entry):

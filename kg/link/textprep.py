@@ -37,8 +37,9 @@ _MASK_PATTERNS = (
 )
 
 
-# Inline code is masked except a leading lower-case command name (`kubectl logs -f` names kubectl).
-_INLINE_CODE = re.compile(r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?=[ `]))?.*?(?<!`)\1(?!`)", re.S)
+# Inline code is masked except a leading lower-case command given arguments (`kubectl logs -f` names
+# kubectl); a lone word in code (`kind`, `spec`) is usually a field name, not a tool.
+_INLINE_CODE = re.compile(r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?= [^`]))?.*?(?<!`)\1(?!`)", re.S)
 
 
 def mask_spans(text: str) -> list[tuple[int, int]]:
