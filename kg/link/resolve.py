@@ -110,6 +110,8 @@ def proper_noun(text: str, start: int, end: int) -> bool:
     word_start = before
     while word_start > 0 and not text[word_start - 1].isspace():
         word_start -= 1
+    while word_start < before and not text[word_start].isalnum():  # `"Weave` starts with W
+        word_start += 1
     if text[word_start].isupper():  # "Can Kubernetes Keep a Secret": a headline, not running text
         return False
     # "a Slack outage" yes; "Using Podman and Docker Compose" (Title Case) no.
