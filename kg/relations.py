@@ -24,6 +24,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kg.models import DocumentRecord, EntityRecord, MentionRecord, RelationRecord
 from kg.text import sentence_spans
@@ -128,10 +129,38 @@ RULES: tuple[Rule, ...] = (
 )
 # fmt: on
 
-# One pass to skip sentences no rule can fire on (most of them).
-_ANY_CUE = re.compile(
-    "|".join(f"(?:{r.cue.pattern.replace('(?P<span>', '(?:')})" for r in RULES), re.IGNORECASE
-)
+# Words without which no rule can fire (lower case): one Aho-Corasick pass skips most items and sentences;
+# the rules' own patterns, with spans and lookarounds, are far slower to run over everything.
+_CUE_WORDS = (
+    "基于", "基於", "构建", "建立", "建构", "结合", "集成", "整合", "对接", "通讯", "通信", "交互", "配合",
+    "使用", "采用", "利用", "借助", "接入", "通过", "对标", "类似", "相似", "相近", "竞争", "媲美", "竞品",
+    "取代", "替代", "替换", "代替", "复用", "重用", "发布", "推出", "上线", "开源", "开发", "研发", "打造",
+    "收购", "并购", "捐献", "捐赠", "捐给", "贡献给", "移交给", "加入", "进入", "成为", "based on",
+    "built on", "built upon", "runs on", "powered by", "fork", "uses", "is using", "leverages", "integrat",
+    "works with", "adopt", "relies on", "compet", "rival", "similar to", "comparable", "alternative",
+    "takes on", "vs", "versus", "replac", "supersed", "successor", "in favor", "in favour",
+    "deprecated for", "reus", "re-us", "release", "launch", "announc", "introduc", "unveil", "open-sourc",
+    "open sourc", "debut", "developed by", "created by", "built by", "made by", "acquir", "buys", "bought",
+    "acquisition", "snaps up", "sold to", "donat", "contributed to", "join", "accept", "admitted", "enters",
+    "move to", "moves to", "move into", "moves into", "welcomes", "admits",
+)  # fmt: skip
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+@functools.cache
+def _cue_automaton() -> Any:
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in _CUE_WORDS:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+def _has_cue(text: str) -> bool:
+    return next(_cue_automaton().iter(text.lower()), None) is not None
+
 
 # Markdown link targets, bare URLs and emphasis marks are blanked (same length) before rules look at text.
 _MASK = re.compile(r"\]\([^)\n]*\)|https?://[^\s)\]>，。]+|[\[\]*`_<>]")
@@ -175,7 +204,7 @@ def find_relations(
     found: dict[tuple[int, int, str, str, str], RelationRecord] = {}
     for item in document.items:
         item_mentions = by_item.get(item.position)
-        if not item_mentions or not _ANY_CUE.search(item.text):
+        if not item_mentions or not _has_cue(item.text):
             continue
         for record in _item_relations(
             document.source, item.position, item.text, item.start, item_mentions, entities
@@ -221,13 +250,21 @@ def _item_relations(
         if bucket and m.start < bucket[-1].end:  # nested or overlapping: keep the outer (longer) mention
             continue
         bucket.append(_M(m.start - s_start, m.end - s_start, m.entity))
-    masked = [_MASK.sub(lambda x: " " * len(x.group()), source[s:e]) for s, e in spans]
+    # Masked once per item, then cut into sentences (masking keeps every offset).
+    blank = _MASK.sub(lambda x: " " * len(x.group()), text)
+    masked = [blank[s - offset : e - offset] for s, e in spans]
     results: list[RelationRecord] = []
     for index, (s_start, s_end) in enumerate(spans):
-        sentence = masked[index]
-        if not _ANY_CUE.search(sentence):
+        sentence, named = masked[index], placed[index]
+        if not named:
             continue
-        context = _Sentence(sentence, placed[index], _carried_topic(index, masked, placed), entities)
+        carried = _carried_topic(index, masked, placed)
+        # One entity alone relates to nothing, unless a pronoun carries the topic or a list follows the cue.
+        if len(named) == 1 and carried is None and not sentence.rstrip().endswith((":", "：")):
+            continue
+        if not _has_cue(sentence):
+            continue
+        context = _Sentence(sentence, named, carried, entities)
         for rule in RULES:
             if rule.zh and not _has_cjk(sentence):
                 continue
@@ -255,7 +292,7 @@ def _item_relations(
 
 
 def _has_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return _CJK.search(text) is not None
 
 
 def _carried_topic(index: int, masked: list[str], placed: list[list[_M]]) -> str | None:
