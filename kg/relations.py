@@ -124,8 +124,8 @@ RULES: tuple[Rule, ...] = (
     Rule("joins.zh", "joins", "SvO", _zh(r"正式加入|加入了?|进入了?|成为"), 0.8, _ANY, _ORG, zh=True),
     Rule("joins.en", "joins", "SvO",
          _en(r"joins|joined|joining|to join|(?:is |was |been )?accepted (?:in)?to|admitted (?:in)?to|enters|"
-             r"moves? (?:in)?to"), 0.8, _ANY, _ORG),
-    Rule("joins.en-passive", "joins", "OvS", _en(r"accepts|welcomes|admits|adopts"), 0.75, _ANY, _ORG),
+             r"moves? into"), 0.8, _ANY, _ORG),
+    Rule("joins.en-passive", "joins", "OvS", _en(r"accepts|welcomes|admits"), 0.75, _ANY, _ORG),
 )
 # fmt: on
 
@@ -142,7 +142,7 @@ _CUE_WORDS = (
     "deprecated for", "reus", "re-us", "release", "launch", "announc", "introduc", "unveil", "open-sourc",
     "open sourc", "debut", "developed by", "created by", "built by", "made by", "acquir", "buys", "bought",
     "acquisition", "snaps up", "sold to", "donat", "contributed to", "join", "accept", "admitted", "enters",
-    "move to", "moves to", "move into", "moves into", "welcomes", "admits",
+    "move into", "moves into", "welcomes", "admits",
 )  # fmt: skip
 _CJK = re.compile("[\u4e00-\u9fff]")
 
@@ -176,6 +176,17 @@ _ATTRIBUTIVE = re.compile(r"^\s*(?:\+[^的，,。]{0,40})?(?:体系|技术栈|�
 _TAIL_ONLY = re.compile(r"^[\s了:：]*$")
 
 MAX_GAP = 40  # masked characters allowed between a cue and the entity it points at
+MAX_WORDS_EN = 3  # words between an English cue and its entity ("acquires the popular X")
+_WORDS_EN = re.compile(r"[A-Za-z0-9$][\w.$'’]*")
+# An English name that only modifies what follows is not the entity the cue is about.
+_MODIFIER_EN = re.compile(
+    r"^(?:-[A-Za-z]|\s+(?:containers?|platforms?|graduation|services?|suite|support|integrations?|operators?|"
+    r"plugins?|providers?|distributions?|tutorials?|editions?|features?|engine|pro|cloud|partners?|partnership|"
+    r"certification|certified|based|native|focused|powered|compatible|security|instances?|competitors?|rivals?|"
+    r"space|clusters?|tools?|tooling|executives?|versions?|users?|teams?|customers?|developers?|community|"
+    r"ecosystem)\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +379,8 @@ class _Sentence:
         for m in reversed(self.mentions):
             if m.end > position or m.start < floor:
                 continue
+            if len(self.text[m.end : position].replace(" ", "")) > MAX_GAP:
+                break  # too far back to be what the cue is about
             # 通过 xDS 与 Envoy 通讯: the means (xDS) is not the one that communicates.
             if rule.predicate == "usesOrIntegrates" and _INSTRUMENT.search(
                 self.text[max(floor, m.start - 4) : m.start]
@@ -394,6 +407,11 @@ class _Sentence:
                 return None
             if rule.attributive and _ATTRIBUTIVE.match(self.text[m.end :]):
                 return self._attributive_head(m, rule)
+            if not rule.zh and (
+                len(_WORDS_EN.findall(self.text[position : m.start])) > MAX_WORDS_EN
+                or _MODIFIER_EN.match(self.text[m.end :])
+            ):
+                return None  # "announced it is going to kill its OpenStack", "a Kubernetes-focused platform"
             return m.entity, 1.0
         return None
 
@@ -414,27 +432,50 @@ class _Sentence:
         return [m.entity for m in inside if not _POSSESSIVE.match(self.text[m.end : end])]
 
     def _typed(self, rule: Rule, subject: str, obj: str, confidence: float) -> tuple[str, str, float] | None:
-        if self.entities:
-            subject_record, object_record = self.entities.get(subject), self.entities.get(obj)
-            if (
-                rule.object_types == _ORG
-                and object_record is not None
-                and object_record.type != "Organization"
-            ):
-                owner = object_record.organization
-                if owner and owner in self.entities and self.entities[owner].type == "Organization":
-                    obj, object_record, confidence = owner, self.entities[owner], confidence * 0.9
-            if subject_record is not None and subject_record.type not in rule.subject_types:
-                return None
-            if object_record is not None and object_record.type not in rule.object_types:
-                return None
-            if (
-                rule.predicate == "competesWith"
-                and subject_record is not None
-                and object_record is not None
-                and (subject_record.type == "Organization") != (object_record.type == "Organization")
-            ):
-                return None
+        if subject == obj:
+            return None
+        if not self.entities:  # no types known: the cue and the shape decide alone
+            return subject, obj, confidence
+        subject_type, object_type = _type_of(subject, self.entities), _type_of(obj, self.entities)
+        if rule.predicate == "releasedBy" and object_type not in (None, "Organization"):
+            # Google Cloud 发布了 Cloud Run: a product or project named as the releaser stands for its owner.
+            owner = self.entities[obj].organization if obj in self.entities else None
+            if owner and _type_of(owner, self.entities) == "Organization":
+                obj, object_type, confidence = owner, "Organization", confidence * 0.9
+        if subject_type not in rule.subject_types or object_type not in rule.object_types:
+            return None
+        if rule.predicate == "competesWith" and (subject_type == "Organization") != (
+            object_type == "Organization"
+        ):
+            return None
+        if rule.predicate in ("joins", "donatedTo") and not _is_foundation(obj, self.entities):
+            return None  # "Uber ... joining Google" is no membership: projects join, and go to, foundations
         if subject == obj:
             return None
         return subject, obj, confidence
+
+
+def _type_of(slug: str, entities: Mapping[str, EntityRecord]) -> str | None:
+    """The entity's class; entities minted while linking are known by their slug's shape."""
+    record = entities.get(slug)
+    if record is not None:
+        return record.type
+    if "#" in slug:
+        return "Proposal"
+    if slug.startswith("cve-"):
+        return "Vulnerability"
+    if "@" in slug:
+        return "Release"
+    return None
+
+
+_FOUNDATIONS = ("foundation", "cncf", "cloud-foundry", "apache", "eclipse", "openinfra")
+
+
+def _is_foundation(slug: str, entities: Mapping[str, EntityRecord]) -> bool:
+    record = entities.get(slug)
+    if record is None:
+        return False
+    kind = str(record.data.get("kind") or record.category or "").lower()
+    names = f"{slug} {record.label}".lower()
+    return kind == "foundation" or any(word in names for word in _FOUNDATIONS)
