@@ -18,6 +18,9 @@ _NAME = re.compile(
     r"((?:[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+|[A-Z]{2,}[a-z][a-z0-9]+[A-Za-z0-9]*|[a-z]{1,2}[A-Z][a-z]{2,}[A-Za-z0-9]*))"
     r"(?![A-Za-z0-9_]|[-.][A-Za-z0-9])"
 )
+# Two or more inner capitals (`PodTopologySpread`, `InPlacePodVerticalScaling`): an API field or feature
+# gate far more often than a product name.
+_HUMPS = re.compile(r"[a-z0-9][A-Z]")
 # Mixed-case words that are not projects: API kinds, file formats, brands of general tech.
 _NOT_NAMES = frozenset(
     str.lower(w)
@@ -43,7 +46,7 @@ def name_spans(text: str, known: Callable[[str], bool]) -> list[tuple[int, int, 
     for match in _NAME.finditer(text):
         word = match.group(1)
         key = word.lower()
-        if key in _NOT_NAMES or len(word) < 4 or known(key):
+        if key in _NOT_NAMES or len(word) < 4 or known(key) or len(_HUMPS.findall(word)) >= 2:
             continue
         out.append((match.start(1), match.end(1), word))
     return out

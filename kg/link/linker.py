@@ -29,7 +29,6 @@ from kg.link.resolve import (
     leftmost_longest,
     proper_noun_slugs,
     resolve_hit,
-    unambiguous_slugs,
 )
 from kg.link.rules import cve_hits, kep_text_hits, release_after
 from kg.link.textprep import View, apply_mask, make_view, mask_spans
@@ -272,17 +271,19 @@ class _DocumentLinker:
 
     def _link_aliases(self, view: View) -> list[tuple[Accepted, ItemRecord]]:
         hits = self.linker.index.scan(view)
-        self.evidence.in_document = unambiguous_slugs(hits) | proper_noun_slugs(hits, view.folded)
         accepted: list[Accepted] = []
         items: dict[int, ItemRecord] = {}
         placed = []
+        written: set[str] = set()
         for hit in hits:
             item = self._item_at(view.source_span(hit.start, hit.end)[0])
             if item is not None:
                 placed.append((hit, item))
                 slug = distinctive(hit)
                 if slug is not None:
+                    written.add(slug)
                     self.evidence.by_item.setdefault(item.position, set()).add(slug)
+        self.evidence.in_document = written | proper_noun_slugs((h for h, _i in placed), view.folded)
         for hit, item in placed:
             choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities,
                                  view.folded)
@@ -320,10 +321,10 @@ class _DocumentLinker:
                 self._add_proposal(item, ref, f"KEP-{ref.number}", start, end, "rule")
 
     def _name_candidates(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
-        automaton = self.linker.index.automaton
+        index = self.linker.index
         taken = sorted((acc.start, acc.end) for acc, _item in accepted)
         repos = {(c.start, c.end) for c in self.candidates if c.kind == "repository"}
-        for v_start, v_end, word in name_spans(view.folded, lambda key: key in automaton):
+        for v_start, v_end, word in name_spans(view.folded, index.has):
             index = bisect.bisect_right(taken, (v_start, 1 << 62)) - 1
             if index >= 0 and taken[index][1] > v_start:
                 continue
@@ -366,12 +367,23 @@ def _names(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> bool:
     squashed = _squash(anchor)
     if len(squashed) < 2:
         return False
-    names = {_squash(a.text) for a in entity.aliases} | {_squash(entity.label)} | {_squash(h) for h in hints}
-    names.discard("")
+    names = _entity_names(entity) | {_squash(h) for h in hints}
     if any(len(n) >= 3 and n in squashed for n in names):
         return True
     latin = "".join(c for c in squashed if c.isascii())
     return len(latin) >= 4 and latin in _squash(entity.label)
+
+
+_NAMES: dict[tuple[str, str, tuple[str, ...]], frozenset[str]] = {}
+
+
+def _entity_names(entity: EntityRecord) -> frozenset[str]:
+    key = (entity.slug, entity.label, tuple(a.text for a in entity.aliases))
+    if key not in _NAMES:
+        names = {_squash(a.text) for a in entity.aliases} | {_squash(entity.label)}
+        names.discard("")
+        _NAMES[key] = frozenset(names)
+    return _NAMES[key]
 
 
 def _covered(found: tuple[Any, ...], alias_spans: set[tuple[int, str, int, int]]) -> bool:

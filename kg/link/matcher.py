@@ -108,6 +108,10 @@ class AliasIndex:
             self.automaton.make_automaton()
         self.size = len(table)
 
+    def has(self, text: str) -> bool:
+        """Whether `text` (lower-case) is an alias."""
+        return text in self.automaton
+
     def scan(self, view: View, chunk: int = CHUNK) -> list[Hit]:
         """Every alias hit on word boundaries in the view, in order of start (overlaps kept)."""
         if self.size == 0:

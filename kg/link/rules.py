@@ -53,6 +53,8 @@ def release_after(view_text: str, end: int, project: EntityRecord) -> tuple[int,
 
 
 def cve_hits(view_text: str) -> list[RuleHit]:
+    if "cve-" not in view_text and "CVE-" not in view_text:  # most posts: skip the regex scan
+        return []
     hits = []
     for match in CVE.finditer(view_text):
         ident = f"CVE-{match.group(1)}-{match.group(2)}"
@@ -69,4 +71,6 @@ def cve_hits(view_text: str) -> list[RuleHit]:
 
 def kep_text_hits(view_text: str) -> list[tuple[int, int, str]]:
     """(view start, view end, KEP number) for every `KEP-1234` / `KEP 1234` / `KEP #1234` in the text."""
+    if "KEP" not in view_text:
+        return []
     return [(m.start(), m.end(), m.group(1)) for m in KEP_TEXT.finditer(view_text)]
