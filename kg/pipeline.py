@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from kg.errors import RejectedFile
+from kg.errors import KgError, RejectedFile
 from kg.models import DocumentRecord, EntityRecord, LinkedDocument
 
 if TYPE_CHECKING:
@@ -175,7 +175,6 @@ def build(
     import time
     from pathlib import Path
 
-    from kg.network import write_network
     from kg.rdf import export
     from kg.store import Store
 
@@ -187,15 +186,37 @@ def build(
         report.outputs["kg.db"] = str(out / "kg.db")
         report.seconds["ingest"] = time.perf_counter() - started
 
+        # The Turtle and the GraphML are written at once, the GraphML by a forked process of its own.
         started = time.perf_counter()
+        child = _fork(_write_graphml, store.url, str(out / "graph.graphml"))
         export(store, out / "graph.ttl", "turtle")
         report.outputs["graph.ttl"] = str(out / "graph.ttl")
         report.seconds["rdf"] = time.perf_counter() - started
-
-        started = time.perf_counter()
-        write_network(store, out / "graph.graphml", "graphml")
+        if child is None:
+            _write_graphml(store.url, str(out / "graph.graphml"))
+        else:
+            child.join()
+            if child.exitcode != 0:
+                raise KgError(f"writing {out / 'graph.graphml'} failed (exit {child.exitcode}); see above")
         report.outputs["graph.graphml"] = str(out / "graph.graphml")
         report.seconds["graphml"] = time.perf_counter() - started
 
         # ---- explorer step (issue 6): write out / "explorer.html" here and record it in report.outputs.
     return report
+
+
+def _write_graphml(url: str, path: str) -> None:
+    from kg.network import write_network
+    from kg.store import Store
+
+    with Store(url) as store:
+        write_network(store, path, "graphml")
+
+
+def _fork(target: Callable[..., None], *args: str) -> mp.process.BaseProcess | None:
+    """`target(*args)` started in a forked process (None where fork is unavailable: run it inline then)."""
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    process = mp.get_context("fork").Process(target=target, args=args)
+    process.start()
+    return process
