@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import os
 import resource
 import signal
@@ -28,6 +29,7 @@ _CLONE_NEWNET = 0x40000000
 
 def sandbox(memory_mb: int) -> bool:
     """Confine the calling (freshly forked, single-threaded) process; returns whether it lost the network."""
+    faulthandler.disable()  # a worker past its memory limit aborts; that is expected, not a crash to dump
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
