@@ -82,8 +82,10 @@ def _link_file(path: str) -> FileResult:
 
     try:
         raw = read_bytes(path)
-        # Relations are not part of the extract rows, so they are not computed.
-        linked = _WORKER_LINKER.link(parse_post(path, raw, content_hash(raw)), relations=False)
+        # Relations, sentences and (unless asked for) candidates are not in the rows: not computed.
+        document = parse_post(path, raw, content_hash(raw))
+        linked = _WORKER_LINKER.link(document, relations=False, candidates=_WORKER_CANDIDATES,
+                                     sentences=False)
     except RejectedFile as rejection:
         return FileResult(path, error=str(rejection))
     entities = _WORKER_LINKER.base.entities

@@ -103,9 +103,14 @@ class Linker:
             self._nlp = make_nlp(self)
         return self._nlp
 
-    def link(self, document: DocumentRecord, relations: bool = True) -> LinkedDocument:
-        """Mentions, candidates, minted entities and (unless `relations` is False) relations of a post."""
-        return _DocumentLinker(self, document).run(relations)
+    def link(self, document: DocumentRecord, relations: bool = True, candidates: bool = True,
+             sentences: bool = True) -> LinkedDocument:
+        """Mentions, minted entities and, unless turned off, candidates and relations of a post.
+
+        With `sentences` off a mention's sentence span is its item's span (kg extract prints neither
+        sentences nor relations, and skips the work).
+        """
+        return _DocumentLinker(self, document).run(relations, candidates, sentences)
 
     def link_text(self, text: str) -> LinkedDocument:
         """Link a snippet (each line one item, inline markdown links as evidence); for notebooks and tests."""
@@ -130,7 +135,8 @@ class _DocumentLinker:
         self.candidates: list[CandidateRecord] = []
         self._lower: dict[int, str] = {}
 
-    def run(self, with_relations: bool = True) -> LinkedDocument:
+    def run(self, with_relations: bool = True, with_candidates: bool = True,
+            with_sentences: bool = True) -> LinkedDocument:
         if not self.items:
             return LinkedDocument(self.document)
         view = self._view()
@@ -138,8 +144,11 @@ class _DocumentLinker:
             self._link_urls(item)
         accepted = self._link_aliases(view)
         self._apply_rules(view, accepted)
-        self._name_candidates(view, accepted)
-        mentions = self._mentions()
+        if with_candidates:
+            self._name_candidates(view, accepted)
+        else:
+            self.candidates = []
+        mentions = self._mentions(with_sentences)
         from kg.relations import find_relations
 
         relations: tuple[RelationRecord, ...] = ()
@@ -336,13 +345,14 @@ class _DocumentLinker:
 
     # ------------------------------------------------------------------ output
 
-    def _mentions(self) -> list[MentionRecord]:
+    def _mentions(self, with_sentences: bool = True) -> list[MentionRecord]:
         source = self.document.source
         sentences: dict[int, list[tuple[int, int]]] = {}
         out: dict[tuple[int, int, str], MentionRecord] = {}
         for item, slug, start, end, method, confidence, url in self.found:
             if item.position not in sentences:
-                sentences[item.position] = sentence_spans(item.text, item.start)
+                whole = [(item.start, item.end)]
+                sentences[item.position] = sentence_spans(item.text, item.start) if with_sentences else whole
             s_start, s_end = sentence_of(sentences[item.position], start, end)
             key = (start, end, slug)
             if key in out:
@@ -352,8 +362,12 @@ class _DocumentLinker:
         return [out[k] for k in sorted(out)]
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _squash(text: str) -> str:
-    return "".join(c for c in text.lower() if c.isalnum())
+    """Letters and digits only, lower-cased (Chinese characters are letters)."""
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def _names(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> bool:

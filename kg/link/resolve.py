@@ -33,10 +33,7 @@ CONFIDENCE_AMBIGUOUS = 0.8
 
 
 def needs_evidence(entry: AliasEntry) -> bool:
-    if entry.ambiguous:
-        return True
-    latin = entry.text.isascii()
-    return latin and len(entry.text) <= 2
+    return entry.ambiguous or (len(entry.text) <= 2 and entry.text.isascii())
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +53,7 @@ class Evidence:
         self.entities = entities
         self.by_item: dict[int, set[str]] = {}  # linked URLs, and distinctive aliases, per item
         self.in_document: set[str] = set()
-        self._context: dict[str, re.Pattern[str] | None] = {}
+        self._seen: dict[tuple[str, int], bool] = {}
 
     def add_url(self, item: int, slug: str) -> None:
         self.by_item.setdefault(item, set()).add(slug)
@@ -65,16 +62,26 @@ class Evidence:
         """Evidence for `slug` in the item (and, unless `local`, anywhere in the document)."""
         if slug in self.by_item.get(item, ()) or (not local and slug in self.in_document):
             return True
-        pattern = self._context_pattern(slug)
-        return pattern is not None and pattern.search(item_text_lower) is not None
+        key = (slug, item)
+        if key not in self._seen:
+            pattern = _context_pattern(self.entities.get(slug))
+            self._seen[key] = pattern is not None and pattern.search(item_text_lower) is not None
+        return self._seen[key]
 
-    def _context_pattern(self, slug: str) -> re.Pattern[str] | None:
-        if slug not in self._context:
-            entity = self.entities.get(slug)
-            raw = entity.data.get("context", []) if entity else []
-            words = [w.strip().lower() for w in raw if w.strip()]
-            self._context[slug] = _word_pattern(words) if words else None
-        return self._context[slug]
+
+_CONTEXT: dict[tuple[str, tuple[str, ...]], re.Pattern[str] | None] = {}
+
+
+def _context_pattern(entity: EntityRecord | None) -> re.Pattern[str] | None:
+    """The entity's `context` words as one pattern, compiled once per process."""
+    if entity is None:
+        return None
+    raw = tuple(entity.data.get("context", ()))
+    key = (entity.slug, raw)
+    if key not in _CONTEXT:
+        words = [w.strip().lower() for w in raw if w.strip()]
+        _CONTEXT[key] = _word_pattern(words) if words else None
+    return _CONTEXT[key]
 
 
 def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:

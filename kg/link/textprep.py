@@ -58,17 +58,17 @@ def mask_spans(text: str) -> list[tuple[int, int]]:
 
 def apply_mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """`text` with `spans` blanked by MASK (same length)."""
-    marks = bytearray(len(text))
-    for start, end in spans:
-        marks[start:end] = b"\x01" * (end - start)
-    if not any(marks):
-        return text
     out: list[str] = []
     pos = 0
-    for match in re.finditer(rb"\x01+", bytes(marks)):
-        out.append(text[pos : match.start()])
-        out.append(MASK * (match.end() - match.start()))
-        pos = match.end()
+    for start, end in sorted(spans):
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        out.append(text[pos:start])
+        out.append(MASK * (end - start))
+        pos = end
+    if not out:
+        return text
     out.append(text[pos:])
     return "".join(out)
 
