@@ -3,7 +3,7 @@
 A post's prediction is the set of entities the linker mentions in it, restricted to the scored types
 (projects, organizations, products, specifications, proposals); gold is the set an analyst wrote down
 (`entities` + `proposals`; `a|b` accepts either), and `optional` entities count neither way.
-Usage: python -m kg.link.evaluate [GOLD_DIR] [--corpus DIR] [--split dev|held-out|unseen] [--ontology DIR]
+Usage: python -m kg.link.evaluate [GOLD_DIR] [--corpus DIR] [--split NAME] [--ontology DIR]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-SPLITS = ("dev", "held-out", "unseen", "final")
+SPLITS = ("dev", "held-out", "unseen", "final", "final-2")
 SCORED_TYPES = frozenset({"Project", "Organization", "Product", "Specification", "Proposal"})
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_GOLD = ROOT / "tests" / "gold"
