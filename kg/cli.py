@@ -284,9 +284,12 @@ def validate(
     ] = None,
     sample: Annotated[
         int | None,
-        typer.Option("--sample", help="Check N subjects per class (SPARQL constraints still check all).",
-                     show_default=False, min=1),
+        typer.Option("--sample", help="Check N subjects per class (SPARQL constraints still check all; "
+                     "default: all up to 300,000 triples, else 500).", show_default=False, min=1),
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Check every subject of a large graph too (minutes at 1M triples).")
+    ] = False,
     workers: Annotated[int, typer.Option("--workers", help="Processes for the SHACL batches.", min=1)] = 2,
     limit: Annotated[int, typer.Option("--limit", help="Violations printed at most.", min=1)] = 50,
 ) -> None:
@@ -295,10 +298,10 @@ def validate(
     from kg.store import Store
 
     if graph is not None:
-        report = validate_file(graph, sample=sample, workers=workers)
+        report = validate_file(graph, sample=sample, workers=workers, full=full)
     else:
         with Store(db) as store:
-            report = validate_store(store, sample=sample, workers=workers)
+            report = validate_store(store, sample=sample, workers=workers, full=full)
     for violation in report.violations[:limit]:
         typer.echo(f"violation: {violation}")
     scope = f"a sample of {report.subjects_checked:,} subjects" if report.sampled else (
