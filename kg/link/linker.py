@@ -229,8 +229,9 @@ class _DocumentLinker:
             return
         self.evidence.add_url(item.position, slug)
         entity = self.entities[slug]
-        hints = (host.split(".")[-2] if host.count(".") else host,)
-        if not bare and _names(entity, self.document.source[start:end], hints):
+        # Only the entity's own names count: `[SRE at Google](https://cloud.google.com/blog/...)` names
+        # Google, not Google Cloud, whose site it is.
+        if not bare and _names(entity, self.document.source[start:end], ()):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
 
     def _link_github(
@@ -375,8 +376,8 @@ def _names(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> bool:
 
     A mention must be written: `[Cloud Run](https://cloud.google.com/run/)` names Google Cloud Run, while
     `[an essay](https://crate.io/a/...)` does not name Crate.io. The anchor names the entity when, squashed
-    to letters and digits, it contains one of its aliases, its repository or owner name or site name, or
-    is itself a part of the entity's label (`Cloud Run` of `Google Cloud Run`).
+    to letters and digits, it contains one of its aliases or (for GitHub links) its repository or owner
+    name, or is itself a part of the entity's label (`Cloud Run` of `Google Cloud Run`).
     """
     squashed = _squash(anchor)
     if len(squashed) < 2:
