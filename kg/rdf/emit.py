@@ -213,8 +213,8 @@ def _hosting(
     pairs = [(V.type, V.Hosting), (V.host, foundation)]
     if maturity:
         pairs.append((V.maturity, t.string(maturity)))
-    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
-    dates = data.get("dates") if isinstance(data.get("dates"), dict) else {}
+    extra: dict[str, Any] = data["extra"] if isinstance(data.get("extra"), dict) else {}
+    dates: dict[str, Any] = data["dates"] if isinstance(data.get("dates"), dict) else {}
     for key in _HOSTING_DATES:
         value = data.get(f"{key}_date") or data.get(key) or dates.get(key) or extra.get(key)
         day = _as_date(value)

@@ -236,6 +236,7 @@ _THIS = re.compile(r"\$this\b")
 
 def sparql_violations(graph: pyoxigraph.Store) -> list[Violation]:
     """Every SPARQL-based constraint of shapes.ttl, run once over the whole graph (union of all graphs)."""
+    import pyoxigraph
     import rdflib
 
     shapes = _shapes(with_sparql=True)
@@ -252,10 +253,9 @@ def sparql_violations(graph: pyoxigraph.Store) -> list[Violation]:
         query = _THIS.sub("?this", select)
         # Bind ?this by the shape's target first, as SHACL does for each focus node.
         query = query.replace("WHERE {", f"WHERE {{ {target}", 1)
-        nodes = {
-            solution["this"].value
-            for solution in graph.query(prefixes + query, use_default_graph_as_union=True)
-        }
+        solutions = graph.query(prefixes + query, use_default_graph_as_union=True)
+        assert isinstance(solutions, pyoxigraph.QuerySolutions)  # every sh:select is a SELECT
+        nodes = {solution["this"].value for solution in solutions}
         found.extend(Violation(node, "", message, str(shape)) for node in sorted(nodes))
     return found
 
