@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -320,6 +321,7 @@ def write_network(store: Store, path: str | Path, fmt: str) -> int:
 
 
 _GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0 at all
 
 
 def write_graphml(graph: nx.Graph, path: str | Path) -> None:
@@ -348,7 +350,7 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> None:
             if key is None or type(value) is not key[1] or value == "":
                 continue
             text = str(value).lower() if isinstance(value, bool) else str(value)
-            parts.append(f'<data key="{key[0]}">{escape(text)}</data>')
+            parts.append(f'<data key="{key[0]}">{escape(_XML_UNSAFE.sub("", text))}</data>')
         return "".join(parts)
 
     lines = ['<?xml version="1.0" encoding="utf-8"?>\n',
@@ -362,10 +364,13 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> None:
                          f'attr.type="{_GRAPHML_TYPES[kind]}"/>\n')  # fmt: skip
     default = "directed" if graph.is_directed() else "undirected"
     lines.append(f'  <graph edgedefault="{default}">\n')
+
+    def ident(node: Any) -> str:
+        return quoteattr(_XML_UNSAFE.sub("", str(node)))
+
     for node, values in graph.nodes(data=True):
-        lines.append(f"    <node id={quoteattr(str(node))}>{data(values, node_keys)}</node>\n")
+        lines.append(f"    <node id={ident(node)}>{data(values, node_keys)}</node>\n")
     for a, b, values in graph.edges(data=True):
-        lines.append(f"    <edge source={quoteattr(str(a))} target={quoteattr(str(b))}>"
-                     f"{data(values, edge_keys)}</edge>\n")  # fmt: skip
+        lines.append(f"    <edge source={ident(a)} target={ident(b)}>{data(values, edge_keys)}</edge>\n")
     lines.append("  </graph>\n</graphml>\n")
     Path(path).write_text("".join(lines), encoding="utf-8")

@@ -93,3 +93,13 @@ def test_gephi_export_reads_back_with_relations_on_edges(store, tmp_path: Path, 
     assert graph.number_of_edges() == edges
     assert graph.edges["google-cloud-run", "knative"]["relations"] == "basedOn"
     assert graph.nodes["knative"]["label"] == "Knative"
+
+
+def test_graphml_drops_characters_xml_forbids(tmp_path: Path) -> None:
+    graph = nx.Graph()
+    graph.add_node("a", label="tab\there, vertical\x0btab gone", mentions=3)
+    graph.add_edge("a", "b", weight=2, relations="")
+    network.write_graphml(graph, tmp_path / "g.graphml")
+    back = nx.read_graphml(tmp_path / "g.graphml")
+    assert back.nodes["a"] == {"label": "tab\there, verticaltab gone", "mentions": 3}
+    assert back.edges["a", "b"] == {"weight": 2}
