@@ -24,6 +24,8 @@ _PRONOUN = re.compile(
 _INSTRUMENT = re.compile(r"(?:通过|借助|利用|使用|用|via|using|through)\s*$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^\s*(?:项目中|项目|社区|公司|团队)?\s*(?:的|'s\b|’s\b)")
 _ATTRIBUTIVE = re.compile(r"^\s*(?:\+[^的，,。]{0,40})?(?:体系|技术栈|技术|平台|框架|项目|架构|方案)?\s*的")
+_PREPOSITIONS = "与和跟同"
+_NOT_IN_HEAD = re.compile(r"[和与跟同，,、；;]|基于")  # 基于 X 的 API 网关 Y, not 基于 X 的服务和…基于 Y
 TAIL_ONLY = re.compile(r"^[\s了:：]*$")
 
 MAX_GAP = 40  # masked characters allowed between a cue and the entity it points at
@@ -90,10 +92,8 @@ class Sentence:
     ) -> list[tuple[str, str, float]]:
         shape = rule.shape
         if shape in ("S[O]v", "O[S]v", "v[S]O"):
-            inside = self._in_span(match)
-            outside = (
-                self._before(match.start(), rule) if shape != "v[S]O" else self._after(match.end(), rule)
-            )
+            opened, inside = self._in_span(match)
+            outside = self._before(opened, rule) if shape != "v[S]O" else self._after(match.end(), rule)
             if outside is None or not inside:
                 return []
             if shape == "S[O]v":
@@ -164,17 +164,43 @@ class Sentence:
         """基于 X 的 Y: Y is what is based on X; returned as `Y\x00X` so `apply` reads Y as the subject."""
         of = self.text.find("的", m.end)
         for head in self.mentions:
-            if head.start > of and head.start - of <= 12:
+            between = self.text[of + 1 : head.start]
+            if head.start > of and len(between.replace(" ", "")) <= 10 and not _NOT_IN_HEAD.search(between):
                 return f"{head.entity}\x00{m.entity}", 1.0
         return None
 
-    def _in_span(self, match: re.Match[str]) -> list[str]:
+    def _in_span(self, match: re.Match[str]) -> tuple[int, list[str]]:
+        """Where the 与 (和, 跟, 同) phrase opens, and the entities it names.
+
+        It opens at the last 与/和/跟/同 before the cue that does not merely join two names (与 A 和 B 结合),
+        so an earlier 和 (注册发现和元数据管理，…应该和 MOSN 类似) does not pull in more than MOSN.
+        """
         start, end = match.span("span")
-        if len(self.text[start:end].replace(" ", "")) > MAX_SPAN:
-            return []
-        inside = [m for m in self.mentions if start <= m.start and m.end <= end]
-        # Google Cloud 的 MIG, Istio 项目中的 Pilot: the possessor is not what is compared or combined.
-        return [m.entity for m in inside if not _POSSESSIVE.match(self.text[m.end : end])]
+        opened = start - 1  # 由 X, 被 X, donates X to: the span is all of it
+        preps = [i for i in range(start - 1, end) if self.text[i] in _PREPOSITIONS]
+        if self.text[opened] not in _PREPOSITIONS:
+            preps = []
+        for i in reversed(preps):
+            opened = i
+            if i == preps[0] or not self._joins_names(i):
+                break
+        if len(self.text[opened + 1 : end].replace(" ", "")) > MAX_SPAN:
+            return opened, []
+        inside = [m for m in self.mentions if opened < m.start and m.end <= end]
+        kept = []
+        for i, m in enumerate(inside):
+            if _POSSESSIVE.match(self.text[m.end : end]):
+                continue  # Google Cloud 的 MIG, Istio 项目中的 Pilot: the possessor is not what is compared
+            if i + 1 < len(inside) and not self.text[m.end : inside[i + 1].start].strip():
+                continue  # Microsoft Azure ACI: the first name only qualifies the second
+            kept.append(m.entity)
+        return opened, kept
+
+    def _joins_names(self, at: int) -> bool:
+        """Whether the character at `at` stands between two names (A 和 B), joining them."""
+        before = any(m.end <= at and not self.text[m.end : at].strip() for m in self.mentions)
+        after = any(m.start > at and not self.text[at + 1 : m.start].strip() for m in self.mentions)
+        return before and after
 
     def _typed(self, rule: Rule, subject: str, obj: str, confidence: float) -> tuple[str, str, float] | None:
         if subject == obj:
