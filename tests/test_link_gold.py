@@ -27,7 +27,8 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 
 # Splits annotated after tuning (tests/gold/README.md) are estimates for unseen posts, not targets to tune
 # on: they only guard against regressions, at their first measured level.
-FLOORS = {"final": (0.97, 0.80), "final-2": (0.97, 0.80), "final-3": (0.95, 0.70)}
+FLOORS = {"final": (0.97, 0.80), "final-2": (0.97, 0.80), "final-3": (0.95, 0.70), "final-4": (0.98, 0.80),
+          "final-5": (0.0, 0.0)}  # final-5 stays unscored until the end of the linking-quality round
 TUNED = ("dev", "held-out", "unseen")
 
 
