@@ -2,7 +2,9 @@
 
 A query gets an idle worker (or a freshly forked one, up to `max_workers`); past `NICE_AFTER` seconds its
 worker is re-niced so that light queries keep the CPU; at the time limit it is killed and replaced. A reniced
-worker is replaced too once it answers, because a process may not lower its own niceness again.
+worker is replaced too once it answers, because a process may not lower its own niceness again. The nice
+level is moderate on purpose: at 15, a one-second query on a machine busy with other work got so little CPU
+that it ran into the time limit (measured: 0.7 s in-process, over 10 s in a worker).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from kg.sparql.execute import Reply, Request
 from kg.sparql.worker import DEFAULT_MEMORY_MB, died, kill, timed_out
 from kg.sparql.zygote import Source, recv_frame
 
-NICE_AFTER = 0.2  # seconds a query may run at full priority
-NICENESS = 15
+NICE_AFTER = 1.0  # seconds a query may run at full priority
+NICENESS = 10
 
 
 @dataclass(slots=True)
