@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -198,3 +199,32 @@ def test_serve_binds_loopback_reloads_on_sighup_and_cleans_up_on_sigterm(served)
     while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in children if _alive(pid)]
+
+
+def test_serve_and_query_errors_are_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.nq"
+    for args in (
+        ["query", "ASK {}", "--data", str(missing)],
+        ["serve", "--data", str(missing), "--port", "0"],
+    ):
+        result = kg(*args)
+        assert (result.returncode, result.stderr) == (
+            2,
+            f"error: cannot load {missing}: No such file or directory (os error 2)\n",
+        )
+    result = kg("query", "ASK {}", "--data", str(missing), "--db", "sqlite:///x.db")
+    assert (
+        result.stderr
+        == f"error: give --db or --data, not both (got --db sqlite:///x.db and --data {missing})\n"
+    )
+    graph = tmp_path / "g.nt"
+    graph.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = kg("serve", "--data", str(graph), "--port", str(port))
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port\n",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -77,3 +78,22 @@ def test_reload_swaps_a_complete_graph_and_keeps_serving_meanwhile(corpus_db: st
         assert status == 409
         assert json.loads(body)["error"].startswith(f"cannot load {path}: ")
         assert count(server) == old + EXTRA  # type: ignore[arg-type]
+
+
+def test_a_dead_graph_process_is_rebuilt_and_the_server_lives_on(corpus_db: str, tmp_path: Path) -> None:  # noqa: F811
+    with Store(corpus_db) as store:
+        data = nquads(store)
+    path = tmp_path / "graph.nq"
+    _replace(path, data)
+    with running_server(Source(data=str(path)), Settings(timeout=30)) as server:
+        before = count(server)  # type: ignore[arg-type]
+        os.kill(server.engine.graph_pid, signal.SIGKILL)  # type: ignore[attr-defined]
+        time.sleep(0.5)
+        status, body = _request(server, "POST", "/sparql", COUNT.encode())  # type: ignore[arg-type]
+        assert (status, body) == (503, b"the graph process stopped; it is being rebuilt, try again shortly\n")
+        deadline = time.monotonic() + 60
+        while status != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            status, body = _request(server, "POST", "/sparql", COUNT.encode())  # type: ignore[arg-type]
+        assert status == 200
+        assert count(server) == before  # type: ignore[arg-type]

@@ -54,6 +54,7 @@ class Engine:
         self._inflight = 0
         self._retired = False
         self._closed = False
+        self.broken = False  # the graph process is gone: no worker can be forked any more
         self._want_spares = threading.Event()
         ours, theirs = socket.socketpair()
         command = [
@@ -115,7 +116,7 @@ class Engine:
             worker.conn.send(request)
         except OSError:
             self._discard(worker)
-            return died(self.memory_mb)
+            return self._died()
         if not worker.conn.poll(max(0.0, min(NICE_AFTER, deadline - time.monotonic()))):
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, worker.pid, NICENESS)
@@ -127,12 +128,19 @@ class Engine:
             reply: Reply = worker.conn.recv()
         except (EOFError, OSError):
             self._discard(worker)
-            return died(self.memory_mb)
+            return self._died()
         if worker.niced:
             self._discard(worker)
         else:
             self._release(worker)
         return reply
+
+    def _died(self) -> Reply:
+        """A worker is gone: past its memory limit, or because the graph process itself died."""
+        if self._zygote.poll() is not None:
+            self.broken = True
+            return Reply.error(503, "the graph process stopped; it is being rebuilt, try again shortly")
+        return died(self.memory_mb)
 
     def _acquire(self, deadline: float) -> Worker | None:
         with self._cond:
@@ -147,6 +155,7 @@ class Engine:
         try:
             return self._spawn()
         except (OSError, EOFError):
+            self.broken = True
             with self._cond:
                 self._alive -= 1
                 self._cond.notify()
@@ -194,6 +203,7 @@ class Engine:
                 try:
                     worker = self._spawn()
                 except (OSError, EOFError):
+                    self.broken = True
                     with self._cond:
                         self._alive -= 1
                     return
@@ -210,6 +220,11 @@ class Engine:
                 return
 
     # ----------------------------------------------------------------- life cycle
+
+    @property
+    def graph_pid(self) -> int:
+        """The process holding the graph (the workers are its children)."""
+        return self._zygote.pid
 
     def status(self) -> dict[str, object]:
         with self._cond:

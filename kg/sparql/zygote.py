@@ -29,6 +29,10 @@ class Source:
     db: str | None = None
     data: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.db and self.data:
+            raise KgError(f"give --db or --data, not both (got --db {self.db} and --data {self.data})")
+
     def describe(self) -> str:
         return f"file {self.data}" if self.data else f"store {self.db or '$KG_DB / sqlite:///kg.db'}"
 
