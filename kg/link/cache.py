@@ -15,6 +15,9 @@ from typing import Any
 
 from kg.link.matcher import AliasIndex, entries_for
 
+# Kinds of entity one can have several of: their names also match in the plural (`kubelets`, `MacBooks`).
+PLURAL_TYPES = frozenset({"Project", "Product"})
+
 
 def cache_dir() -> Path:
     base = os.environ.get("KG_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -27,7 +30,7 @@ def build_index(base: Any) -> AliasIndex:
     entries = []
     for entity in base.entities.values():
         aliases = ((a.text, a.lang, a.ambiguous) for a in entity.aliases)
-        entries += entries_for(entity.slug, aliases, is_word)
+        entries += entries_for(entity.slug, aliases, is_word, plurals=entity.type in PLURAL_TYPES)
     return AliasIndex(entries)
 
 

@@ -213,12 +213,14 @@ class _DocumentLinker:
     def _link_url(self, item: ItemRecord, url: str, anchor: str, start: int, end: int) -> None:
         if end <= start:
             return
+        # A bare URL names nothing but its own repository: `https://tanzu.vmware.com/...` is not VMware.
+        bare = anchor.strip().lower().startswith(("http://", "https://", "www.", "*http", "<http"))
         proposal = url_rules.proposal_ref(url)
         if proposal is not None:
             self._add_proposal(item, proposal, anchor, start, end, "url")
+            if not bare:
+                self._link_named_repository(item, proposal, start, end)
             return
-        # A bare URL names nothing but its own repository: `https://tanzu.vmware.com/...` is not VMware.
-        bare = anchor.strip().lower().startswith(("http://", "https://", "www."))
         github = url_rules.github_ref(url)
         if github is not None:
             self._link_github(item, github, url, start, end, bare)
@@ -276,6 +278,19 @@ class _DocumentLinker:
         if project is not None:
             self.evidence.add_url(item.position, project)
         self._add(item, ref.slug, start, end, method, CONFIDENCE["proposal"], ref.url)
+
+    def _link_named_repository(self, item: ItemRecord, ref: url_rules.ProposalRef, start: int,
+                               end: int) -> None:
+        """`Issue #2786 · caddyserver/caddy` (GitHub's page title as anchor): the written `owner/repo` of a
+        proposal link names the repository's entity."""
+        written = f"{ref.owner}/{ref.repo}"
+        at = self.document.source[start:end].lower().find(written)
+        if at < 0 or (ref.owner, ref.repo) == url_rules.KEP_REPO:
+            return
+        at += start
+        slug = self.base.by_repository(ref.owner, ref.repo)
+        if slug in self.entities and _claims(self.entities[slug], url_rules.GithubRef(ref.owner, ref.repo)):
+            self._add(item, slug, at, at + len(written), "url", CONFIDENCE["repo"])
 
     # ------------------------------------------------------------------ aliases and rules
 

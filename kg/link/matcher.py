@@ -50,6 +50,7 @@ class AliasEntry:
     lang: str = "en"
     lower_ok: bool = True  # False for a capitalised dictionary word: `score` is not `Score`
     word: bool = False  # the alias is also an English word (`Slack`, `Contour`, `spec`)
+    plural: bool = False  # the alias with an `s`, added for products and projects (`kubelets`, `MacBooks`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,15 @@ def case_ok(entry: AliasEntry, surface: str) -> bool:
         return False
     if not entry.exact_case:
         return True
-    return not entry.ambiguous and entry.text.islower() and surface == entry.text[:1].upper() + entry.text[1:]
+    if entry.ambiguous or entry.word:
+        return False
+    if entry.text.islower() and surface == entry.text[:1].upper() + entry.text[1:]:
+        return True
+    # Writers shout or tame short names: `JIRA`, `GRPC`, `ETCD` for Jira, gRPC, etcd; `Suse` for SUSE. Four
+    # letters at least, so that three-letter acronyms (`ACK`, `Ack`) keep their exact case.
+    if len(entry.text) < 4 or not entry.text.isalnum():
+        return False
+    return surface.isupper() or (entry.text.isupper() and surface == entry.text.capitalize())
 
 
 class AliasIndex:
@@ -189,12 +198,14 @@ def _all_words(text: str, is_word: Callable[[str], bool]) -> bool:
 
 
 def entries_for(
-    slug: str, aliases: Iterable[tuple[str, str, bool]], is_word: Callable[[str], bool] = lambda _t: False
+    slug: str, aliases: Iterable[tuple[str, str, bool]], is_word: Callable[[str], bool] = lambda _t: False,
+    plurals: bool = False,
 ) -> list[AliasEntry]:
     """AliasEntry rows for one entity from (text, lang, ambiguous) triples.
 
     `is_word` tells dictionary words: a lower-case one (`spec`) becomes ambiguous, a capitalised one
-    (`Score`) keeps its capital (see kg.link.words).
+    (`Score`) keeps its capital (see kg.link.words). With `plurals` (things one can have several of:
+    products and projects), a distinctive alias also matches with a plural `s` (`kubelets`, `MacBooks`).
     """
     out = []
     for text, lang, ambiguous in aliases:
@@ -213,4 +224,16 @@ def entries_for(
             lower_ok = False  # `Standard Library` is a product, `standard library` is not
         exact = needs_exact_case(folded, ambiguous)
         out.append(AliasEntry(slug, folded, exact, ambiguous, lang, lower_ok, word))
+        if plurals and not (ambiguous or word) and _pluralizable(folded, is_word):
+            out.append(AliasEntry(slug, folded + "s", exact, False, lang, lower_ok, False, True))
     return out
+
+
+def _pluralizable(text: str, is_word: Callable[[str], bool]) -> bool:
+    """Whether `text + "s"` is a plain plural: a Latin name of 4+ characters ending in a lower-case letter
+    that does not take `-es` (`kubelet`, `MacBook`, `iPhone`), whose plural is not a word itself, and which
+    does not end in a common noun (`Serverless Framework`, `Exchange Server`: their plurals are generic)."""
+    words = text.split()
+    last = words[-1] + "s" if len(words) == 1 else words[-1]
+    return (len(text) >= 4 and text.isascii() and text[-1].islower() and text[-1] not in "sxzhy"
+            and not is_word(last))

@@ -10,6 +10,9 @@ entity only (`Slack`, `Contour`, `Apple`, `Helm`): written capitalised inside lo
 ("Monday saw a Slack outage", "Adds support for Contour and ...") or next to Chinese text, it is a proper
 noun. Capitals at the start of a sentence or in a Title Case headline say nothing, so they are no evidence;
 but once a document uses the word as a name, its other exact-case uses count too (one sense per discourse).
+An ambiguous one-word alias that is no dictionary word (`Windows`, `Maven`) written that way counts for that
+use only. A name written as a software license (`MIT License`) names nothing. The full rule, with the order
+in which several entities sharing a surface are preferred, is in ontology/README.md ("The ambiguity rule").
 """
 
 from __future__ import annotations
@@ -136,6 +139,18 @@ def proper_noun_slugs(hits: Iterable[Hit], text: str) -> set[str]:
     return found
 
 
+def named_here(hit: Hit, entry: AliasEntry, text: str) -> bool:
+    """Whether an ambiguous alias that is not a dictionary word (`Windows`, `Maven`, `Krew`) is written here,
+    capitalised, as a proper noun inside running text ("runs on Windows"); only this hit counts, since such
+    names (`Workers`, `Steering Committee`) are often part of other names elsewhere in the document."""
+    surface = hit.surface
+    # One word only: a capitalised phrase (`Container Registry`, `Steering Committee`) is often a title.
+    return (entry.ambiguous and not entry.word and " " not in surface and surface == entry.text
+            and surface[:1].isupper() and not surface.isupper() and bool(text)
+            and proper_noun(text, hit.start, hit.end)
+            and len({e.slug for e in hit.entries if case_ok(e, surface)}) == 1)
+
+
 def distinctive(hit: Hit) -> str | None:
     """The entity of a distinctive alias hit: one that needs no evidence and that no other entity shares
     (`EKS` of EasyStack is no evidence for EasyStack when Amazon EKS shares it); else None."""
@@ -166,6 +181,24 @@ def common_usage(text: str, start: int, end: int) -> bool:
     return before is not None and text[start].islower() and before.group(1).lower() in _DETERMINERS
 
 
+# A name used as the name of a license ("MIT License", "License: Apache 2.0", "[repo](url) - MIT - ...")
+# names no organization or project.
+_LICENSE_AFTER = re.compile(r"[ \t-]?(?:[Ll]icen[sc]ed?|LICENSE)\b")
+_LICENSE_BEFORE = re.compile(r"(?:[Ll]icen[sc]e[sd]?:?|licensed under(?: the)?)[ \t]*$")
+_LICENSE_FAMILIES = frozenset(str.split("MIT Apache BSD GPL AGPL LGPL GNU MPL Mozilla ISC"))
+_LISTED_BEFORE = re.compile(r"[)\x00][ \t]*[-\u2013\u2014][ \t]*$")  # the link's URL is masked
+_LISTED_AFTER = re.compile(r"[-\w. ]{0,12}?[ \t]*[-\u2013\u2014][ \t]")
+
+
+def license_use(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is written as a software license."""
+    if _LICENSE_AFTER.match(text, end) or _LICENSE_BEFORE.search(text, max(0, start - 24), start):
+        return True
+    return (text[start:end].split("-")[0].split()[0] in _LICENSE_FAMILIES
+            and _LISTED_BEFORE.search(text, max(0, start - 8), start) is not None
+            and _LISTED_AFTER.match(text, end) is not None)
+
+
 def resolve_hit(
     hit: Hit,
     item: int,
@@ -180,6 +213,8 @@ def resolve_hit(
     and two-letter aliases (`CA`, `Go`) take evidence from their own item only: a document about the
     Cluster Autoscaler still says "root CA".
     """
+    if text and license_use(text, hit.start, hit.end):
+        return None
     options: list[tuple[tuple[int, int, int, int, str, float], str, float]] = []
     usage = None
     for entry in hit.entries:
@@ -190,7 +225,8 @@ def resolve_hit(
             if usage:
                 continue
         short = entry.text.isascii() and len(entry.text) <= 2
-        supported = evidence.for_entity(entry.slug, item, item_text_lower, local=short)
+        supported = (evidence.for_entity(entry.slug, item, item_text_lower, local=short)
+                     or named_here(hit, entry, text))
         if needs_evidence(entry) and not supported:
             continue
         if needs_evidence(entry):
@@ -198,8 +234,17 @@ def resolve_hit(
         else:
             confidence = CONFIDENCE_EXACT if hit.surface == entry.text else CONFIDENCE_FOLDED_CASE
         entity = entities[entry.slug]
+        # Evidence in the item beats everything; a name that needs none beats a reading supported only
+        # elsewhere in the document (`Heptio` is Heptio, though VMware, which bought it, is named further on).
+        if not supported:
+            strength = 1
+        elif short or evidence.for_entity(entry.slug, item, item_text_lower, local=True) or \
+                named_here(hit, entry, text):
+            strength = 0
+        else:
+            strength = 2 if needs_evidence(entry) else 0
         rank = (
-            0 if supported else 1,
+            strength,
             1 if (entity.source or "").startswith(GENERATED_SOURCES) else 0,
             1 if needs_evidence(entry) else 0,
             TYPE_PREFERENCE.get(entity.type, 9),

@@ -88,7 +88,8 @@ def proposal_ref(url: str) -> ProposalRef | None:
     if host != "github.com":
         return None
     segments = [s for s in path.split("/") if s]
-    if len(segments) >= 4 and segments[2] in ("pull", "issues") and segments[3].isdigit():
+    # `issue` (singular) is a common slip for `issues`; the writer still means that issue.
+    if len(segments) >= 4 and segments[2] in ("pull", "issues", "issue") and segments[3].isdigit():
         owner, repo, number = segments[0], segments[1], segments[3]
         kind = "pull" if segments[2] == "pull" else "issue"
         return ProposalRef(proposal_slug(owner, repo, int(number)), owner.lower(), repo.lower(),
