@@ -339,3 +339,26 @@ def test_reload_is_accepted_from_loopback_only(server: SparqlServer) -> None:
             b"reload is only accepted from this machine (loopback)\n",
         )
         conn.close()
+
+
+def test_a_flood_of_idle_connections_gets_a_quick_503_not_a_hang(server: SparqlServer) -> None:
+    from kg.sparql.server import MAX_CONNECTIONS
+
+    host, port = server.server_address[:2]
+    idle = [socket.create_connection((str(host), int(port)), timeout=10) for _ in range(MAX_CONNECTIONS)]
+    try:
+        time.sleep(0.5)
+        with socket.create_connection((str(host), int(port)), timeout=10) as extra:
+            extra.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert extra.recv(100).startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+    finally:
+        for sock in idle:
+            sock.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            assert count(server) > 0
+            break
+        except (AssertionError, OSError, http.client.HTTPException):
+            time.sleep(0.2)
+    assert count(server) > 0

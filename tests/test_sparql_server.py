@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
@@ -232,3 +233,18 @@ def test_health_reports_the_graph(server: SparqlServer) -> None:
     assert status == 200
     assert health["triples"] == server.engine.info["triples"] > 1000
     assert health["workers"] >= 1
+
+
+def test_dataset_parameters_pick_the_graphs(server: SparqlServer) -> None:
+    graphs = [
+        r["g"] for r in select(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+    ]
+    one = graphs[0]
+    in_graph = select(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{one}> {{ ?s ?p ?o }} }}")
+    query = quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    status, _, body = raw(server, "GET", f"/sparql?query={query}&default-graph-uri={quote(one, safe='')}")
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == in_graph[0]["n"]
+    named_query = quote("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    status, _, body = raw(server, "GET", f"/sparql?query={named_query}&named-graph-uri={quote(one, safe='')}")
+    assert [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]] == [one]
