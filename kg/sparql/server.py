@@ -42,6 +42,7 @@ class SparqlServer(ThreadingHTTPServer):
     """An HTTP server bound to one loaded graph at a time; `reload` swaps in a fully built new one."""
 
     daemon_threads = True
+    request_queue_size = 128  # the stdlib's 5 dropped SYNs of a burst of clients: 1 s retransmits each
 
     def __init__(
         self,
