@@ -308,6 +308,9 @@ class _DocumentLinker:
                 if slug is not None:
                     written.add(slug)
                     self.evidence.by_item.setdefault(item.position, set()).add(slug)
+                    first = hit.surface.split(" ", 1)[0]
+                    if first != hit.surface and len(first) >= 3 and first[0].isupper():
+                        self.evidence.short_forms.setdefault(first, set()).add(slug)
         self.evidence.in_document = written | proper_noun_slugs((h for h, _i in placed), view.folded)
         for hit, item in placed:
             choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities,

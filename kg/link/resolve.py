@@ -56,10 +56,30 @@ class Evidence:
         self.entities = entities
         self.by_item: dict[int, set[str]] = {}  # linked URLs, and distinctive aliases, per item
         self.in_document: set[str] = set()
+        # First words of longer names written in the document (`Lambda` of `Lambda School`) -> their entities
+        self.short_forms: dict[str, set[str]] = {}
         self._seen: dict[tuple[str, int], bool] = {}
 
     def add_url(self, item: int, slug: str) -> None:
         self.by_item.setdefault(item, set()).add(slug)
+
+    def short_form_of_other(self, surface: str, slug: str) -> bool:
+        """Whether `surface` is, in this document, the short form of another entity's longer name: after
+        "Lambda School", a later "Lambda" is the school, not AWS Lambda (unless they are related: "Argo"
+        after "Argo CD" is still Argo)."""
+        others = self.short_forms.get(surface)
+        if not others or slug in others:
+            return False
+        entity = self.entities.get(slug)
+        for other in others:
+            known = self.entities.get(other)
+            if known is None or entity is None:
+                return False
+            # Family names: `Apple` of `Apple Watch`, or the two linked by part_of / organization.
+            if (slug in {known.part_of, known.organization} or other in {entity.part_of, entity.organization}
+                    or known.label.lower().startswith(entity.label.lower() + " ")):
+                return False
+        return True
 
     def for_entity(self, slug: str, item: int, item_text_lower: str, local: bool = False) -> bool:
         """Evidence for `slug` in the item (and, unless `local`, anywhere in the document)."""
@@ -227,6 +247,9 @@ def resolve_hit(
         short = entry.text.isascii() and len(entry.text) <= 2
         supported = (evidence.for_entity(entry.slug, item, item_text_lower, local=short)
                      or named_here(hit, entry, text))
+        if (supported and needs_evidence(entry) and evidence.short_form_of_other(hit.surface, entry.slug)
+                and not evidence.for_entity(entry.slug, item, item_text_lower, local=True)):
+            supported = False
         if needs_evidence(entry) and not supported:
             continue
         if needs_evidence(entry):
