@@ -231,25 +231,28 @@ def _print_frame(frame, fmt: str) -> None:  # type: ignore[no-untyped-def]
 @app.command()
 def build(
     paths: Annotated[list[str], typer.Argument(help="Post files and folders of posts.")],
-    out: Annotated[str, typer.Option("--out", help="Folder for kg.db, graph.ttl, graph.graphml.")] = "build",
+    out: Annotated[
+        str, typer.Option("--out", help="Folder for kg.db, graph.ttl, graph.graphml, explorer.html.")
+    ] = "build",
+    explorer: Annotated[bool, typer.Option("--explorer/--no-explorer", help="Write explorer.html.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Ingest, link and export in one go: OUT/kg.db, OUT/graph.ttl, OUT/graph.graphml."""
+    """Ingest, link and export in one go: OUT/kg.db, OUT/graph.ttl, OUT/graph.graphml, OUT/explorer.html."""
     from kg.pipeline import build as run_build
     from kg.progress import file_progress
 
-    linker = _load_linker()
     with file_progress(disable=quiet) as on_file:
-        report = run_build(paths, out, linker, on_file=on_file)
+        report = run_build(paths, out, on_file=on_file, explorer=explorer)
     for line in report.ingest.rejected:
         _err(f"rejected {line}")
     summary = report.ingest.as_dict()
     typer.echo(
-        "files: {files} (new {new}, unchanged {unchanged}, rejected {rejected}); items {items}, "
-        "mentions {mentions}, relations {relations}".format(**summary)
+        "files: {files} (new {new}, changed {changed}, unchanged {unchanged}, rejected {rejected}); "
+        "items {items}, mentions {mentions}, relations {relations}".format(**summary)
     )
+    verb = "kept (nothing changed)" if report.exports_skipped else "wrote"
     for path in report.outputs.values():
-        typer.echo(f"wrote {path}")
+        typer.echo(f"{verb} {path}")
     timings = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items())
     typer.echo(f"time: {timings}")
     raise typer.Exit(0 if report.ingest.ok else 1)

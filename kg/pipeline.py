@@ -11,7 +11,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from kg.errors import KgError, RejectedFile
 from kg.models import DocumentRecord, EntityRecord, LinkedDocument
@@ -159,18 +159,23 @@ class BuildReport:
     ingest: IngestReport
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    exports_skipped: bool = False  # nothing changed since the last build: the outputs were kept as they are
 
 
 def build(
     paths: Sequence[str],
     out_dir: str,
-    linker: Linker | None,
+    linker: Linker | Literal["default"] | None = "default",
     on_file: Callable[[str, int, int], None] | None = None,
     workers: int | None = None,
+    explorer: bool = True,
 ) -> BuildReport:
-    """ingest + link → DIR/kg.db, then export → DIR/graph.ttl and DIR/graph.graphml (then the explorer).
+    """ingest + link → DIR/kg.db, then export → DIR/graph.ttl, DIR/graph.graphml and DIR/explorer.html.
 
-    Re-running on the same input skips unchanged files and rewrites the same outputs byte for byte.
+    `linker` defaults to the standard one (`kg.link.Linker.load()`); None builds without linking.
+    Re-running on the same input skips unchanged files, and skips the exports too when the store and the
+    exporting code are unchanged and every output is still there; otherwise it rewrites the same outputs
+    byte for byte.
     """
     import time
     from pathlib import Path
@@ -178,39 +183,76 @@ def build(
     from kg.rdf import export
     from kg.store import Store
 
+    if linker == "default":
+        from kg.link import Linker as StandardLinker
+
+        linker = StandardLinker.load()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    outputs = {name: str(out / name) for name in ("kg.db", "graph.ttl", "graph.graphml")}
+    if explorer:
+        outputs["explorer.html"] = str(out / "explorer.html")
     with Store(f"sqlite:///{out / 'kg.db'}") as store:
         started = time.perf_counter()
         report = BuildReport(ingest(paths, store, linker, on_file=on_file, workers=workers))
-        report.outputs["kg.db"] = str(out / "kg.db")
+        report.outputs = outputs
         report.seconds["ingest"] = time.perf_counter() - started
 
-        # The Turtle and the GraphML are written at once, the GraphML by a forked process of its own.
+        stamp_file = out / ".build-stamp"
+        stamp = _build_stamp(store, sorted(outputs))
+        if stamp_file.exists() and stamp_file.read_text() == stamp and all(map(_exists, outputs.values())):
+            report.exports_skipped = True
+            return report
+        stamp_file.unlink(missing_ok=True)  # an interrupted export must not look finished next time
+
+        # The Turtle is written here while a forked process writes the GraphML and the explorer.
         started = time.perf_counter()
-        child = _fork(_write_graphml, store.url, str(out / "graph.graphml"))
+        child = _fork(_write_views, store.url, outputs["graph.graphml"], outputs.get("explorer.html", ""))
         export(store, out / "graph.ttl", "turtle")
-        report.outputs["graph.ttl"] = str(out / "graph.ttl")
         report.seconds["rdf"] = time.perf_counter() - started
         if child is None:
-            _write_graphml(store.url, str(out / "graph.graphml"))
+            _write_views(store.url, outputs["graph.graphml"], outputs.get("explorer.html", ""))
         else:
             child.join()
             if child.exitcode != 0:
-                raise KgError(f"writing {out / 'graph.graphml'} failed (exit {child.exitcode}); see above")
-        report.outputs["graph.graphml"] = str(out / "graph.graphml")
-        report.seconds["graphml"] = time.perf_counter() - started
-
-        # ---- explorer step (issue 6): write out / "explorer.html" here and record it in report.outputs.
+                raise KgError(
+                    f"writing {outputs['graph.graphml']} or the explorer failed "
+                    f"(exit {child.exitcode}); see above"
+                )
+        report.seconds["graphml+explorer"] = time.perf_counter() - started
+        stamp_file.write_text(stamp)
     return report
 
 
-def _write_graphml(url: str, path: str) -> None:
+def _exists(path: str) -> bool:
+    return os.path.exists(path)
+
+
+def _build_stamp(store: Store, outputs: list[str]) -> str:
+    """What the exports depend on: every stored document's hash and linker version, and the exporting code."""
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for content, linker_version in sorted(store.hashes().items()):
+        digest.update(f"{content} {linker_version}\n".encode())
+    package = Path(__file__).resolve().parent
+    for code in sorted([*package.glob("rdf/*.py"), *package.glob("explore/**/*"), package / "network.py"]):
+        if code.is_file():
+            digest.update(code.read_bytes())
+    digest.update(" ".join(outputs).encode())
+    return digest.hexdigest()
+
+
+def _write_views(url: str, graphml_path: str, explorer_path: str) -> None:
     from kg.network import write_network
     from kg.store import Store
 
     with Store(url) as store:
-        write_network(store, path, "graphml")
+        write_network(store, graphml_path, "graphml")
+        if explorer_path:
+            from kg.explore import write_explorer
+
+            write_explorer(store, explorer_path)
 
 
 def _fork(target: Callable[..., None], *args: str) -> mp.process.BaseProcess | None:

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 CORPUS = ROOT.parent / "shared" / "corpus"
 KG = [sys.executable, "-m", "kg.cli"]
+OUTPUTS = ("kg.db", "graph.ttl", "graph.graphml", "explorer.html")
 
 
 def _build(paths: list[str], out: Path) -> subprocess.CompletedProcess[str]:
@@ -31,8 +32,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("files: ") and "rejected 0" in lines[0]
-    assert lines[1:4] == [f"wrote {out / name}" for name in ("kg.db", "graph.ttl", "graph.graphml")]
-    assert lines[4].startswith("time: ingest ")
+    assert lines[1:5] == [f"wrote {out / name}" for name in OUTPUTS]
+    assert lines[5].startswith("time: ingest ")
     return out
 
 
@@ -58,7 +59,7 @@ def test_the_demo_graph_validates_clean_from_the_store_and_from_the_file(demo: P
 def test_a_second_build_in_a_fresh_folder_writes_identical_files(demo: Path, tmp_path: Path) -> None:
     again = _build([str(SAMPLE)], tmp_path)
     assert again.returncode == 0, again.stderr
-    for name in ("graph.ttl", "graph.graphml"):
+    for name in ("graph.ttl", "graph.graphml", "explorer.html"):
         assert (tmp_path / name).read_bytes() == (demo / name).read_bytes(), name
 
 
@@ -66,8 +67,20 @@ def test_rebuilding_in_place_skips_unchanged_posts_and_keeps_the_outputs(demo: P
     before = (demo / "graph.ttl").read_bytes()
     again = _build([str(SAMPLE)], demo)
     assert again.returncode == 0, again.stderr
-    assert re.match(r"files: (\d+) \(new 0, unchanged \1, rejected 0\); items 0, mentions 0", again.stdout)
+    assert re.match(
+        r"files: (\d+) \(new 0, changed 0, unchanged \1, rejected 0\); items 0, mentions 0", again.stdout
+    )
+    assert [f"kept (nothing changed) {demo / name}" for name in OUTPUTS] == again.stdout.splitlines()[1:5]
     assert (demo / "graph.ttl").read_bytes() == before
+
+
+def test_rebuilding_after_an_output_was_removed_writes_the_outputs_again(demo: Path) -> None:
+    before = (demo / "explorer.html").read_bytes()
+    (demo / "explorer.html").unlink()
+    again = _build([str(SAMPLE)], demo)
+    assert again.returncode == 0, again.stderr
+    assert f"wrote {demo / 'explorer.html'}" in again.stdout.splitlines()
+    assert (demo / "explorer.html").read_bytes() == before
 
 
 def test_build_of_a_missing_path_fails_with_one_line(tmp_path: Path) -> None:
