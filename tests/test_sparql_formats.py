@@ -238,3 +238,18 @@ def test_protocol_builds_requests() -> None:
     described = protocol.from_get("", "application/ld+json", SETTINGS)
     assert isinstance(described, protocol.Parsed)
     assert described.description and described.description_format is formats.by_name("jsonld")
+
+
+def test_answer_cache_keeps_complete_answers_within_its_bounds() -> None:
+    from kg.sparql.cache import AnswerCache
+
+    cache = AnswerCache(max_entries=2, max_bytes=10)
+    ok = Reply(200, "text/csv", b"n\r\n1\r\n")
+    cache.put(Request("ASK {}"), Reply.error(503, "stopped"))
+    assert cache.get(Request("ASK {}")) is None  # errors are never remembered
+    cache.put(Request("q1"), ok)
+    assert cache.get(Request("q1", results_format="csv")) is None  # another format is another answer
+    hit = cache.get(Request("q1"))
+    assert hit is not None and (hit.body, hit.cached) == (ok.body, True)
+    cache.put(Request("q2"), ok)  # 2 x 6 bytes > 10: the least recently used goes
+    assert (len(cache), cache.get(Request("q1")), cache.hits) == (1, None, 1)

@@ -248,3 +248,17 @@ def test_dataset_parameters_pick_the_graphs(server: SparqlServer) -> None:
     named_query = quote("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     status, _, body = raw(server, "GET", f"/sparql?query={named_query}&named-graph-uri={quote(one, safe='')}")
     assert [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]] == [one]
+
+
+def test_a_repeated_question_is_answered_from_the_cache_until_reload(server: SparqlServer) -> None:
+    query = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?item schema:mentions ?e } } # cache test"
+    headers = {"Content-Type": "application/sparql-query"}
+    first = raw(server, "POST", "/sparql", query.encode(), headers)
+    second = raw(server, "POST", "/sparql", query.encode(), headers)
+    assert (first[0], "X-cnkg-Cache" in first[1]) == (200, False)
+    assert (second[0], second[1]["X-cnkg-Cache"], second[2]) == (200, "hit", first[2])
+    csv = raw(server, "POST", "/sparql", query.encode(), {**headers, "Accept": "text/csv"})
+    assert "X-cnkg-Cache" not in csv[1]  # another format is another answer
+    status, _, body = raw(server, "POST", "/reload")
+    assert status == 200, body
+    assert "X-cnkg-Cache" not in raw(server, "POST", "/sparql", query.encode(), headers)[1]

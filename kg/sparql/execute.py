@@ -49,6 +49,7 @@ class Reply:
     body: bytes
     truncated: bool = False
     rows: int = 0
+    cached: bool = False  # answered from the graph's answer cache (see kg.sparql.cache)
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from kg.errors import KgError
+from kg.sparql.cache import AnswerCache
 from kg.sparql.execute import Reply, Request
 from kg.sparql.worker import DEFAULT_MEMORY_MB, died, kill, timed_out
 from kg.sparql.zygote import Source, recv_frame
@@ -55,6 +56,7 @@ class Engine:
         self._retired = False
         self._closed = False
         self.broken = False  # the graph process is gone: no worker can be forked any more
+        self.answers = AnswerCache()
         self._want_spares = threading.Event()
         ours, theirs = socket.socketpair()
         command = [
@@ -107,7 +109,12 @@ class Engine:
                 self.close()
 
     def _run(self, request: Request, timeout: float, deadline: float) -> Reply:
+        remembered = self.answers.get(request)
+        if remembered is not None:
+            return remembered
         worker = self._acquire(deadline)
+        if worker is None and self.broken:
+            return Reply.error(503, "the graph process stopped; it is being rebuilt, try again shortly")
         if worker is None:
             return Reply.error(
                 503, f"all {self.max_workers} query workers stayed busy for {timeout:g} s; try again later"
@@ -133,6 +140,7 @@ class Engine:
             self._discard(worker)
         else:
             self._release(worker)
+        self.answers.put(request, reply)
         return reply
 
     def _died(self) -> Reply:
@@ -234,6 +242,8 @@ class Engine:
                 "idle": len(self._idle),
                 "busy": self._inflight,
                 "loaded_at": self.loaded_at,
+                "cached_answers": len(self.answers),
+                "cache_hits": self.answers.hits,
             }
 
     def retire(self) -> None:

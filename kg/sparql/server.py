@@ -245,6 +245,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = [("Vary", "Accept"), ("Cache-Control", "no-store"), *(extra or [])]
         if reply.truncated:
             headers.append(("X-cnkg-Truncated", "true"))
+        if reply.cached:
+            headers.append(("X-cnkg-Cache", "hit"))
         self._send(reply.status, reply.body, reply.content_type, headers)
 
     def _read_body(self) -> bytes | None:
@@ -330,7 +332,8 @@ class Handler(BaseHTTPRequestHandler):
         if origin:
             self.send_header("Access-Control-Allow-Origin", origin)
             self.send_header(
-                "Access-Control-Expose-Headers", "X-cnkg-Truncated, X-cnkg-Rows, X-cnkg-Elapsed-Ms"
+                "Access-Control-Expose-Headers",
+                "X-cnkg-Truncated, X-cnkg-Rows, X-cnkg-Elapsed-Ms, X-cnkg-Cache",
             )
         for key, value in headers or []:
             self.send_header(key, value)
