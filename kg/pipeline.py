@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 # Below this many files the cost of forking workers outweighs the parallel speed-up.
 PARALLEL_FROM = 40
+# Documents parsed ahead of the writer at most (bounds memory on large corpora).
+IN_FLIGHT = 64
 
 
 class Linker(Protocol):
@@ -148,8 +151,20 @@ def _parse_all(
     if workers <= 1 or len(pending) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         yield from map(_parse_one, pending)
         return
+    # Pool.imap reads its input eagerly and keeps every finished result until it is consumed; when the
+    # writer is slower than the workers, parsed documents would pile up in memory. A semaphore released
+    # per consumed result keeps at most IN_FLIGHT documents between the workers and the writer.
+    window = threading.BoundedSemaphore(IN_FLIGHT)
+
+    def throttled() -> Iterator[tuple[str, bytes]]:
+        for task in pending:
+            window.acquire()
+            yield task
+
     with mp.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_parse_one, pending, chunksize=4)
+        for result in pool.imap(_parse_one, throttled(), chunksize=4):
+            yield result
+            window.release()
 
 
 @dataclass

@@ -77,6 +77,9 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # Random inserts into the mention/item indexes thrash SQLite's default 2 MB page cache once the
+        # store outgrows it (a 20x corpus); a bigger cache keeps ingest time linear in the input.
+        cursor.execute("PRAGMA cache_size = -131072")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
