@@ -87,33 +87,46 @@ class Evidence:
             return True
         key = (slug, item)
         if key not in self._seen:
-            pattern = _context_pattern(self.entities.get(slug))
-            self._seen[key] = pattern is not None and pattern.search(item_text_lower) is not None
+            words = _context_words(self.entities.get(slug))
+            self._seen[key] = any(_has_word(item_text_lower, w) for w in words)
         return self._seen[key]
 
 
-_CONTEXT: dict[tuple[str, tuple[str, ...]], re.Pattern[str] | None] = {}
+_CONTEXT: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
 
-def _context_pattern(entity: EntityRecord | None) -> re.Pattern[str] | None:
-    """The entity's `context` words as one pattern, compiled once per process."""
+def _context_words(entity: EntityRecord | None) -> tuple[str, ...]:
+    """The entity's `context` words, lower-cased (computed once per process)."""
     if entity is None:
-        return None
+        return ()
     raw = tuple(entity.data.get("context", ()))
     key = (entity.slug, raw)
     if key not in _CONTEXT:
-        words = [w.strip().lower() for w in raw if w.strip()]
-        _CONTEXT[key] = _word_pattern(words) if words else None
+        _CONTEXT[key] = tuple(sorted({w.strip().lower() for w in raw if w.strip()}, key=len, reverse=True))
     return _CONTEXT[key]
 
 
-def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    # Latin context words need word boundaries; Chinese ones are matched as substrings.
-    parts = [
-        rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w)
-        for w in sorted(set(words), key=len, reverse=True)
-    ]
-    return re.compile("|".join(parts))
+def _has_word(text: str, word: str) -> bool:
+    """Whether `word` occurs in `text`: Latin words on word boundaries, Chinese ones as substrings.
+
+    A plain find loop rather than a regular expression: compiling one pattern per entity would cost more
+    than all the searches of a run.
+    """
+    at = text.find(word)
+    if not word.isascii():
+        return at >= 0
+    size = len(word)
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        after = text[at + size] if at + size < len(text) else " "
+        if not (_latin_alnum(before) or _latin_alnum(after)):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _latin_alnum(char: str) -> bool:
+    return ("a" <= char <= "z") or ("0" <= char <= "9")
 
 
 _SENTENCE_OPENERS = frozenset(".!?。！？：:;；\n\x00([{\"'“‘「『#*>|-+")
@@ -212,7 +225,9 @@ _LISTED_AFTER = re.compile(r"[-\w. ]{0,12}?[ \t]*[-\u2013\u2014][ \t]")
 
 def license_use(text: str, start: int, end: int) -> bool:
     """Whether the name at text[start:end] is written as a software license."""
-    if _LICENSE_AFTER.match(text, end) or _LICENSE_BEFORE.search(text, max(0, start - 24), start):
+    near = text[max(0, start - 24) : end + 10]
+    if ("icen" in near or "ICEN" in near) and (
+            _LICENSE_AFTER.match(text, end) or _LICENSE_BEFORE.search(text, max(0, start - 24), start)):
         return True
     return (text[start:end].split("-")[0].split()[0] in _LICENSE_FAMILIES
             and _LISTED_BEFORE.search(text, max(0, start - 8), start) is not None
@@ -244,7 +259,9 @@ def resolve_hit(
             usage = common_usage(text, hit.start, hit.end) if usage is None else usage
             if usage:
                 continue
-        short = entry.text.isascii() and len(entry.text) <= 2
+        # Evidence from its own item only: one- and two-letter aliases, and dictionary words written in
+        # lower case (`boss`, `dep`: a linked crosbymichael/boss does not make every "my boss" the tool).
+        short = entry.text.isascii() and (len(entry.text) <= 2 or (entry.word and hit.surface.islower()))
         supported = (evidence.for_entity(entry.slug, item, item_text_lower, local=short)
                      or named_here(hit, entry, text))
         if (supported and needs_evidence(entry) and evidence.short_form_of_other(hit.surface, entry.slug)
