@@ -19,10 +19,14 @@ _MARK = re.compile(r"\{([^{}|]+)(?:\|([^{}]+))?\}")
 
 
 def _entities(table: dict[str, str]) -> dict[str, EntityRecord]:
+    """`Type [organization] [field=value...]` per slug (fields: maturity, label)."""
     entities = {}
     for slug, spec in table.items():
-        etype, *org = spec.split()
-        entities[slug] = EntityRecord(slug, etype, slug, organization=org[0] if org else None)
+        etype, *rest = spec.split()
+        org = next((word for word in rest if "=" not in word), None)
+        fields = dict(word.split("=", 1) for word in rest if "=" in word)
+        entities[slug] = EntityRecord(slug, etype, fields.get("label", slug), organization=org,
+                                      maturity=fields.get("maturity"))  # fmt: skip
     return entities
 
 

@@ -108,7 +108,7 @@ def _item_relations(
             continue
         if not has_cue(sentence):
             continue
-        context = Sentence(sentence, named, carried, entities)
+        context = Sentence(sentence, named, carried, entities, text[s_start - offset : s_end - offset])
         for rule in RULES:
             if rule.zh and not has_cjk(sentence):
                 continue

@@ -33,6 +33,11 @@ class Rule:
     object_types: frozenset[str] = TECH
     zh: bool = False
     attributive: bool = False  # 基于 X 的 Y reads as "Y based on X"
+    adjacent: bool = False  # a weak cue (使用, 通过, vs): subject and object stand right next to it
+    takes: frozenset[str] = frozenset()  # prepositions allowed between an English cue and its object
+    nominal: bool = (
+        False  # `the IBM acquisition of`: the subject qualifies a noun, prepositions may precede it
+    )
 
 
 def _zh(pattern: str) -> re.Pattern[str]:
@@ -59,17 +64,21 @@ RULES: tuple[Rule, ...] = (
          _zh(rf"[与和跟同]{_SPAN}(?:相结合|结合|集成|整合|对接|进行通讯|进行通信|通讯|通信|交互|配合使用)"),
          0.8, zh=True),
     Rule("usesOrIntegrates.zh", "usesOrIntegrates", "SvO",
-         _zh(r"集成了?|整合了?|结合了?|使用了?|采用了?|利用了?|借助|接入了?|通过"), 0.7, zh=True),
+         _zh(r"(?:集成|整合)(?![在到进入])了?|结合了?|使用了?|采用了?|利用了?|借助|接入了?|通过"), 0.7,
+         zh=True, adjacent=True),
+    Rule("usesOrIntegrates.zh-into", "usesOrIntegrates", "OvS", _zh(r"(?:集成|整合)(?:在|到|进)"), 0.7,
+         zh=True),  # Mixer 的能力是集成在 MOSN 内部的: MOSN integrates Mixer
     Rule("usesOrIntegrates.en", "usesOrIntegrates", "SvO",
          _en(r"uses|is using|now uses|leverages|integrates(?: with)?|is integrated with|integration with|"
-             r"works with|adopts|adopted|relies on"), 0.75),
+             r"works with|adopts|adopted|relies on"), 0.75, takes=frozenset({"with"})),
     Rule("competesWith.zh-span", "competesWith", "S[O]v",
          _zh(rf"[与和跟同]{_SPAN}(?:对标|类似|相似|相近|竞争|媲美)"), 0.85, ANY, ANY, zh=True),
     Rule("competesWith.zh", "competesWith", "SvO",
          _zh(r"对标|类似于|相似于|媲美|竞品"), 0.8, ANY, ANY, zh=True),
     Rule("competesWith.en", "competesWith", "SvO",
          _en(r"competes with|competing with|competitor (?:to|of)|rival (?:to|of)|similar to|"
-             r"comparable (?:to|with)|(?:an )?alternative to|takes on|vs\.?|versus"), 0.75, ANY, ANY),
+             r"comparable (?:to|with)|(?:an )?alternative to|takes on"), 0.75, ANY, ANY),
+    Rule("competesWith.en-vs", "competesWith", "SvO", _en(r"vs\.?|versus"), 0.75, ANY, ANY, adjacent=True),
     Rule("replaces.zh", "replaces", "SvO",
          _zh(r"(?<!被)(?:取代|替代|替换|代替)(?![为成])了?"), 0.85, zh=True),
     Rule("replaces.zh-passive", "replaces", "OvS", _zh(r"(?:被)?(?:替换|替代)[为成]"), 0.8, zh=True),
@@ -97,8 +106,9 @@ RULES: tuple[Rule, ...] = (
     Rule("acquires.zh-passive", "acquires", "O[S]v",
          _zh(rf"被{_SPAN}(?:收购|并购)"), 0.9, ORG, ANY, zh=True),
     Rule("acquires.en", "acquires", "SvO",
-         _en(rf"(?:acquires|acquired|acquiring|to acquire|buys|bought|acquisition of|snaps up){_NOT_BY}"),
-         0.85, ORG, ANY),
+         _en(rf"(?:acquires|acquired|acquiring|to acquire|buys|bought|snaps up){_NOT_BY}"), 0.85, ORG, ANY),
+    Rule("acquires.en-noun", "acquires", "SvO", _en(r"acquisition of|takeover of|purchase of"), 0.85,
+         ORG, ANY, nominal=True),
     Rule("acquires.en-passive", "acquires", "OvS", _en(r"(?:acquired|bought) by|sold to"), 0.9, ORG, ANY),
     Rule("donatedTo.zh", "donatedTo", "SvO",
          _zh(r"捐献给|捐赠给|捐给|贡献给|移交给|捐献到|捐赠到|捐献至|捐赠至"), 0.9, TECH, ORG, zh=True),
