@@ -137,8 +137,13 @@ def relation_graph(
     predicates: Sequence[str] | None = None,
     min_confidence: float = 0.0,
 ) -> nx.MultiDiGraph:
-    """Typed relations as a multigraph: one edge per stated relation (key = predicate), with its evidence:
-    predicate, confidence, method, cue, issue, item (position), date, sentence (text)."""
+    """Typed relations as a multigraph: one edge per statement, with its evidence: predicate, confidence,
+    method, cue, issue, item (position), date, sentence (text).
+
+    A relation stated in several sentences is several parallel edges; each edge's key says where it was
+    stated, `<predicate>@<issue>#<item>:<sentence offset>` (e.g. `basedOn@cnw-1#0:123`). Count distinct
+    relations with `{(s, o, p) for s, o, p in graph.edges(data="predicate")}`.
+    """
     import networkx as nx
 
     stmt = (
@@ -167,9 +172,9 @@ def relation_graph(
         for slug in (subject, obj):
             if slug not in graph and slug in entities:
                 graph.add_node(slug, **_node_attrs(entities[slug]))
-        graph.add_edge(subject, obj, key=predicate, predicate=predicate, confidence=confidence, method=method,
-                       cue=cue, issue=doc, item=position, date=date.isoformat() if date else "",
-                       sentence=source[s_start:s_end])  # fmt: skip
+        graph.add_edge(subject, obj, key=f"{predicate}@{doc}#{position}:{s_start}", predicate=predicate,
+                       confidence=confidence, method=method, cue=cue, issue=doc, item=position,
+                       date=date.isoformat() if date else "", sentence=source[s_start:s_end])  # fmt: skip
     return graph
 
 
@@ -294,7 +299,7 @@ def export_graph(store: Store, min_count: int = 1) -> nx.Graph:
     between the same two entities in the edge attribute `relations` (e.g. "basedOn;usesOrIntegrates")."""
     graph = co_mention_graph(store, min_count=min_count)
     stated: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for subject, obj, predicate in relation_graph(store).edges(keys=True):
+    for subject, obj, predicate in relation_graph(store).edges(data="predicate"):
         stated[(subject, obj)].add(predicate)
     for (subject, obj), predicates in stated.items():
         if graph.has_edge(subject, obj):

@@ -134,7 +134,7 @@ def test_graph_views(g: KnowledgeGraph) -> None:
     assert isinstance(co, nx.Graph) and co.edges["envoy", "knative"]["weight"] == 2
     relations = g.to_networkx("relations")
     assert isinstance(relations, nx.MultiDiGraph) and relations.has_edge(
-        "google-cloud-run", "knative", "basedOn"
+        "google-cloud-run", "knative", "basedOn@cnw-1#0:147"
     )
     bipartite = g.to_networkx("org_project")
     assert bipartite.edges["google", "google-cloud-run"]["via"] == "developedBy,releasedBy"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from test_graph_data import build_fixture_store
+from test_graph_data import EN_NAMES, EN_POST, _document, build_fixture_store
 
 from kg import network
 from kg.errors import KgError
@@ -48,12 +48,30 @@ def test_co_mention_filters(store) -> None:  # type: ignore[no-untyped-def]
 def test_relation_graph_keeps_evidence(store) -> None:  # type: ignore[no-untyped-def]
     graph = network.relation_graph(store)
     assert graph.number_of_edges() == 8
-    edge = graph.edges["google-cloud-run", "knative", "basedOn"]
+    edge = graph.edges["google-cloud-run", "knative", "basedOn@cnw-1#0:147"]
     assert (edge["cue"], edge["date"], edge["issue"], edge["item"], edge["sentence"]) == (
         "基于", "2019-04-16", "cnw-1", 0, "Cloud Run 基于 Knative 构建，是一个 Serverless 服务。"
     )  # fmt: skip
     only = network.relation_graph(store, predicates=["joins"])
-    assert list(only.edges(keys=True)) == [("knative", "cloud-native-computing-foundation", "joins")]
+    assert list(only.edges(keys=True)) == [
+        ("knative", "cloud-native-computing-foundation", "joins@weekly-2#0:54")
+    ]
+
+
+def test_relation_graph_repeated_statements_are_not_overwritten(tmp_path: Path) -> None:
+    """The same relation stated in two issues is two edges (they were keyed by predicate alone: one edge)."""
+    with build_fixture_store(tmp_path / "kg.db") as again:
+        repeat = _document("posts/en/weekly-3.md", "weekly-3", "weekly-en", EN_POST.replace("#2", "#3"),
+                           dt.date(2019, 5, 27), "2019-05-27", (), EN_NAMES)  # fmt: skip
+        again.save_document(repeat, "fixture-1")
+        graph = network.relation_graph(again)
+        assert again.stats()["relations"] == graph.number_of_edges() == 10
+        assert sorted(graph["istio"]["envoy"]) == [
+            "usesOrIntegrates@weekly-2#0:80", "usesOrIntegrates@weekly-3#0:80"
+        ]  # fmt: skip
+        assert {d["date"] for d in graph["istio"]["envoy"].values()} == {"2019-05-20", "2019-05-27"}
+        exported = network.export_graph(again)
+        assert exported.edges["istio", "envoy"]["relations"] == "usesOrIntegrates"
 
 
 def test_org_project_graph_is_bipartite(store) -> None:  # type: ignore[no-untyped-def]
