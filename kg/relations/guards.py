@@ -130,7 +130,8 @@ MODIFIER_EN = re.compile(
     r"customers?|developers?|community|ecosystem|firms?|startups?|assets|companies|company|distributors?|"
     r"creators?|makers?|vendors?|owners?|parent|controllers?|webhooks?|admission|drivers?|laptops?|"
     r"magazine|blog|landscape|ambassadors?|survey|report|webinar|meetups?|conference|events?|programs?|"
-    r"conformance|apps?|applications?|ui|gui|dashboard|sdk|api|cli|images?|nodes?)\b)",
+    r"conformance|apps?|applications?|ui|gui|dashboard|sdk|api|cli|images?|nodes?|manifests?|files?|"
+    r"formats?|templates?|syntax)\b)",
     re.IGNORECASE,
 )
 # After these the modifier is the next name's business: `Linux Distributor Red Hat`, `Linux creator Kinvolk`.
