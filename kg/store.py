@@ -6,6 +6,7 @@ behind the busy timeout instead of failing), which keeps the database consistent
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -409,78 +410,53 @@ def _insert_contents(conn: Connection, document_id: int, linked: LinkedDocument)
     doc = linked.document
     if not doc.items:
         return
-    item_rows = [
-        {
-            "document_id": document_id,
-            "position": it.position,
-            "section_path": list(it.section_path),
-            "kind": it.kind,
-            "text": it.text,
-            "char_start": it.start,
-            "char_end": it.end,
-        }
-        for it in doc.items
-    ]
-    # One executemany and one select: RETURNING in parameter order degrades to a statement per row on SQLite.
-    conn.execute(insert(ITEM_TABLE), item_rows)
+    _bulk_insert(
+        conn,
+        ITEM_TABLE,
+        ("document_id", "position", "section_path", "kind", "text", "char_start", "char_end"),
+        [
+            (document_id, it.position, json.dumps(list(it.section_path)), it.kind, it.text, it.start, it.end)
+            for it in doc.items
+        ],
+    )
     item_id = dict(
         conn.execute(
             select(ITEM_TABLE.c.position, ITEM_TABLE.c.id).where(ITEM_TABLE.c.document_id == document_id)
         ).all()
     )
-    link_rows = [
-        {
-            "item_id": item_id[it.position],
-            "url": ln.url,
-            "anchor": ln.anchor,
-            "char_start": ln.start,
-            "char_end": ln.end,
-            "anchor_start": ln.anchor_start,
-            "anchor_end": ln.anchor_end,
-        }
-        for it in doc.items
-        for ln in it.links
-    ]
-    if link_rows:
-        conn.execute(insert(LINK_TABLE), link_rows)
+    _bulk_insert(
+        conn,
+        LINK_TABLE,
+        ("item_id", "url", "anchor", "char_start", "char_end", "anchor_start", "anchor_end"),
+        [
+            (item_id[it.position], ln.url, ln.anchor, ln.start, ln.end, ln.anchor_start, ln.anchor_end)
+            for it in doc.items
+            for ln in it.links
+        ],
+    )
     _ensure_entities(conn, linked.new_entities)
-    if linked.mentions:
-        conn.execute(
-            insert(MENTION_TABLE),
-            [
-                {
-                    "item_id": item_id[m.item_position],
-                    "entity_slug": m.entity,
-                    "surface": m.surface,
-                    "char_start": m.start,
-                    "char_end": m.end,
-                    "sentence_start": m.sentence_start,
-                    "sentence_end": m.sentence_end,
-                    "method": m.method,
-                    "confidence": m.confidence,
-                    "url": m.url,
-                }
-                for m in linked.mentions
-            ],
-        )
-    if linked.relations:
-        conn.execute(
-            insert(RELATION_TABLE),
-            [
-                {
-                    "item_id": item_id[r.item_position],
-                    "subject_slug": r.subject,
-                    "predicate": r.predicate,
-                    "object_slug": r.object,
-                    "sentence_start": r.sentence_start,
-                    "sentence_end": r.sentence_end,
-                    "method": r.method,
-                    "confidence": r.confidence,
-                    "cue": r.cue,
-                }
-                for r in linked.relations
-            ],
-        )
+    _bulk_insert(
+        conn,
+        MENTION_TABLE,
+        ("item_id", "entity_slug", "surface", "char_start", "char_end", "sentence_start", "sentence_end",
+         "method", "confidence", "url"),
+        [
+            (item_id[m.item_position], m.entity, m.surface, m.start, m.end, m.sentence_start, m.sentence_end,
+             m.method, m.confidence, m.url)
+            for m in linked.mentions
+        ],
+    )  # fmt: skip
+    _bulk_insert(
+        conn,
+        RELATION_TABLE,
+        ("item_id", "subject_slug", "predicate", "object_slug", "sentence_start", "sentence_end", "method",
+         "confidence", "cue"),
+        [
+            (item_id[r.item_position], r.subject, r.predicate, r.object, r.sentence_start, r.sentence_end,
+             r.method, r.confidence, r.cue)
+            for r in linked.relations
+        ],
+    )  # fmt: skip
     if linked.candidates:
         keys = {c.key: c for c in linked.candidates}
         known = dict(
@@ -495,19 +471,25 @@ def _insert_contents(conn: Connection, document_id: int, linked: LinkedDocument)
                 known[key] = conn.execute(
                     insert(CANDIDATE_TABLE).values(key=key, label=cand.label, kind=cand.kind, url=cand.url)
                 ).inserted_primary_key[0]
-        conn.execute(
-            insert(CANDIDATE_MENTION_TABLE),
-            [
-                {
-                    "candidate_id": known[c.key],
-                    "item_id": item_id[c.item_position],
-                    "surface": c.surface,
-                    "char_start": c.start,
-                    "char_end": c.end,
-                }
-                for c in linked.candidates
-            ],
+        _bulk_insert(
+            conn,
+            CANDIDATE_MENTION_TABLE,
+            ("candidate_id", "item_id", "surface", "char_start", "char_end"),
+            [(known[c.key], item_id[c.item_position], c.surface, c.start, c.end) for c in linked.candidates],
         )
+
+
+def _bulk_insert(conn: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Many rows through the driver's executemany: SQLAlchemy's per-row parameter processing was most of
+    the writer's time on a corpus, and these tables hold only plain values (JSON already encoded)."""
+    if not rows:
+        return
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
+    if marker is None:  # a driver with another parameter style goes through SQLAlchemy
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+    conn.exec_driver_sql(sql, rows)
 
 
 def _ensure_entities(conn: Connection, entities: Iterable[EntityRecord]) -> None:
