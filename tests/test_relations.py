@@ -147,3 +147,37 @@ def test_seed_first_news_item_yields_the_issue_relations() -> None:
         ("traffic-director", "usesOrIntegrates", "xds"),
         ("traffic-director", "reuses", "istio"),  # compared with Istio's Pilot-discovery, not with Istio
     }
+
+
+def test_a_nested_name_yields_to_the_longer_one_however_far_into_the_post() -> None:
+    """The overlap check compared a post offset with a sentence offset, so late in a post it kept both."""
+    text = "Google Cloud Run is built on Knative."
+    source = "# Weekly\n\n" + "Earlier news.\n" * 40 + "\n- " + text + "\n"
+    start = source.index(text)
+    spans = sentence_spans(text, start)
+    names = [(0, 16, "google-cloud-run"), (0, 12, "google-cloud"), (29, 36, "knative")]
+    mentions = [
+        MentionRecord(
+            0, slug, text[a:b], start + a, start + b, "alias", 0.9, *sentence_of(spans, start + a, start + b)
+        )
+        for a, b, slug in names
+    ]
+    item = ItemRecord(0, ("Weekly",), "bullet", start, start + len(text), text)
+    doc = DocumentRecord(
+        "t.md", "t", "test", None, None, None, None, None, (), (), (), "h", "utf-8", source, (item,)
+    )
+    found = [(r.subject, r.predicate, r.object) for r in find_relations(doc, mentions, _ENTITIES)]
+    assert found == [("google-cloud-run", "basedOn", "knative")]
+
+
+def test_a_link_target_named_over_its_anchor_yields_to_the_names_in_the_anchor() -> None:
+    doc, mentions = _document(
+        "{kubectl} top [uses {ProtoBufs|protobuf} instead of JSON](https://github.com/k/k/pull/1)"
+    )
+    start = doc.source.index("uses ProtoBufs")
+    spans = sentence_spans(doc.items[0].text, doc.items[0].start)
+    anchor = MentionRecord(0, "kubernetes/kubernetes#1", "uses ProtoBufs instead of JSON", start, start + 30,
+                           "url", 0.99, *sentence_of(spans, start, start + 30))  # fmt: skip
+    entities = _ENTITIES | _entities({"kubectl": "Project", "protobuf": "Specification"})
+    found = [(r.subject, r.predicate, r.object) for r in find_relations(doc, [*mentions, anchor], entities)]
+    assert found == [("kubectl", "usesOrIntegrates", "protobuf")]

@@ -67,6 +67,19 @@ def find_relations(
     )
 
 
+def _names(mentions: list[MentionRecord]) -> list[MentionRecord]:
+    """The mentions that name something in the text: a link's target named over the whole anchor text
+    (`[uses ProtoBufs instead of JSON](…/pull/102039)`) yields to the names inside the anchor."""
+    return [
+        m
+        for m in mentions
+        if m.method != "url"
+        or not any(
+            o is not m and m.start <= o.start and o.end <= m.end and o.method != "url" for o in mentions
+        )
+    ]
+
+
 @functools.cache
 def _ontology_entities() -> Mapping[str, EntityRecord]:
     from kg.ontology import load_base
@@ -85,13 +98,15 @@ def _item_relations(
     spans = sentence_spans(text, offset)
     starts = [s for s, _ in spans]
     placed: list[list[Placed]] = [[] for _ in spans]
-    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+    for m in sorted(_names(mentions), key=lambda m: (m.start, -m.end)):
         index = bisect.bisect_right(starts, m.start) - 1
         if index < 0 or m.start >= spans[index][1]:
             continue
         s_start = spans[index][0]
         bucket = placed[index]
-        if bucket and m.start < bucket[-1].end:  # nested or overlapping: keep the outer (longer) mention
+        if (
+            bucket and m.start - s_start < bucket[-1].end
+        ):  # nested or overlapping: keep the outer (longer) one
             continue
         bucket.append(Placed(m.start - s_start, m.end - s_start, m.entity))
     # Masked once per item, then cut into sentences (masking keeps every offset).
