@@ -134,6 +134,8 @@ MODIFIER_EN = re.compile(
     r"formats?|templates?|syntax)\b)",
     re.IGNORECASE,
 )
+# `launches EC2 computing instances`: one descriptive word, then what the name qualifies.
+MODIFIER_EN_2 = re.compile(r"^\s+[a-z][\w-]*\s+(?:instances?|clusters?|nodes?|images?|drivers?)\b")
 # After these the modifier is the next name's business: `Linux Distributor Red Hat`, `Linux creator Kinvolk`.
 OWNER_NOUN = re.compile(
     r"^\s+(?:firms?|startups?|company|distributor|creator|maker|vendor|provider|developer|owner|parent)\b\s*",

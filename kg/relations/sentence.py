@@ -234,11 +234,15 @@ class Sentence:
             too_far = not guards.chained_gap(gap) if rule.adjacent else words > MAX_WORDS_EN
             if too_far or not guards.object_gap_ok(gap, rule.takes):
                 return None  # `announced it is going to kill its OpenStack`, `Announces GUI For Jenkins X`
-            modifier = guards.MODIFIER_EN.match(after) or (
-                rule.predicate in _TITLED_PREDICATES
-                and type_of(m.entity, self.entities) != "Release"
-                and self.raw[m.end : m.end + 1] != "]"  # the name ends a link's text: nothing follows it
-                and guards.titled(after)
+            modifier = (
+                guards.MODIFIER_EN.match(after)
+                or guards.MODIFIER_EN_2.match(after)
+                or (
+                    rule.predicate in _TITLED_PREDICATES
+                    and type_of(m.entity, self.entities) != "Release"
+                    and self.raw[m.end : m.end + 1] != "]"  # the name ends a link's text: nothing follows it
+                    and guards.titled(after)
+                )
             )
             if modifier:
                 owner = guards.OWNER_NOUN.match(after)
