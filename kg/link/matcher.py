@@ -36,6 +36,7 @@ SITE_SUFFIXES = frozenset(str.split("io dev sh org com net cloud ai tech build a
 HYPHEN_PREFIXES = frozenset(str.split("non pre post multi cross anti pro self"))
 
 _WORD_AFTER_HYPHEN = re.compile(r"[A-Za-z0-9]+")
+_CAPS_SUFFIX = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
@@ -187,7 +188,13 @@ def _right_ok(text: str, end: int) -> bool:
                 word.end() == len(text) or not (_is_word(text[word.end()]) or text[word.end()] in "_.-"))
         if after != "-":
             return False
-        return word is not None and word.group().lower() in HYPHEN_SUFFIXES
+        # `Seata-DTX`, `AWS-SDK`, `Docker-OSX`: a short all-capitals suffix names a variant, not a new word.
+        if word is None:
+            return False
+        if word.group().lower() in HYPHEN_SUFFIXES:
+            return True
+        return _CAPS_SUFFIX.fullmatch(word.group()) is not None and (
+            word.end() == len(text) or text[word.end()] not in "-_.")
     return True
 
 
