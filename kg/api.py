@@ -10,6 +10,8 @@
 [['envoy', 3], ['knative', 2], ['google-cloud-run', 2]]
 >>> g.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/cnkg/ontology#Mention> }")["n"].tolist()
 [18]
+>>> g.query("items-mentioning", entity="Traffic Director")["surface"].tolist()
+['Traffic Director']
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
+    from kg.explore import Explorer
     from kg.store import Store
 
 
@@ -99,20 +102,50 @@ class KnowledgeGraph:
         hint = f"; did you mean {close[0]!r}?" if close else "; `kg stats` shows what the store holds"
         raise UnknownEntity(f"no entity named {name!r} in {self.store.url}{hint}")
 
-    def candidates(self) -> pd.DataFrame:
-        """Unknown names waiting for review: key, label, kind, url, status, mentions (most first)."""
+    def candidates(self, min_count: int = 1, limit: int | None = None) -> pd.DataFrame:
+        """Unknown names waiting for review, most mentioned first, with evidence: key, label, kind, url,
+        status, mentions, documents, and up to three samples each of surfaces (as written), items
+        (`issue#item`) and contexts (the text around the name).
+
+        >>> g.candidates()[["key", "mentions", "surfaces", "items"]].values.tolist()
+        [['runc', 1, ['runc'], ['weekly-2#1']], ['serverless', 1, ['Serverless'], ['cnw-1#0']]]
+        """
         import pandas as pd
 
+        mentions = func.count(CandidateMention.id).label("mentions")
         stmt = (
-            select(Candidate.key, Candidate.label, Candidate.kind, Candidate.url, Candidate.status,
-                   func.count(CandidateMention.id).label("mentions"))
+            select(Candidate.id, Candidate.key, Candidate.label, Candidate.kind, Candidate.url,
+                   Candidate.status, mentions, func.count(func.distinct(Item.document_id)).label("documents"))
             .join(CandidateMention, CandidateMention.candidate_id == Candidate.id, isouter=True)
+            .join(Item, Item.id == CandidateMention.item_id, isouter=True)
             .group_by(Candidate.id)
-            .order_by(func.count(CandidateMention.id).desc(), Candidate.key)
+            .having(mentions >= min_count)
+            .order_by(mentions.desc(), Candidate.key)
+            .limit(limit)
+        )  # fmt: skip
+        evidence = (
+            select(CandidateMention.candidate_id, CandidateMention.surface, Document.slug, Item.position,
+                   Item.text, CandidateMention.char_start - Item.char_start)
+            .join(Item, Item.id == CandidateMention.item_id)
+            .join(Document, Document.id == Item.document_id)
+            .order_by(CandidateMention.candidate_id, Document.slug, CandidateMention.char_start)
         )  # fmt: skip
         with self.store.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-        return pd.DataFrame(rows, columns=["key", "label", "kind", "url", "status", "mentions"])
+            samples: dict[int, list[tuple[str, str, str]]] = {}
+            for cid, surface, doc, position, text, at in conn.execute(evidence):
+                kept = samples.setdefault(cid, [])
+                if len(kept) < _SAMPLES:
+                    kept.append((surface, f"{doc}#{position}", _context(text, at)))
+        records = [
+            (key, label, kind, url, status, count, documents,
+             list(dict.fromkeys(s for s, _, _ in samples.get(cid, []))),
+             [i for _, i, _ in samples.get(cid, [])], [c for _, _, c in samples.get(cid, [])])
+            for cid, key, label, kind, url, status, count, documents in rows
+        ]  # fmt: skip
+        columns = ["key", "label", "kind", "url", "status", "mentions", "documents", "surfaces", "items",
+                   "contexts"]  # fmt: skip
+        return pd.DataFrame(records, columns=columns)
 
     def stats(self) -> dict[str, int]:
         """Row counts of the store (documents, items, mentions, entities, relations...)."""
@@ -141,18 +174,8 @@ class KnowledgeGraph:
             for date, doc, series, position, surface, start, end, s_start, s_end, method, confidence, source
             in rows
         ]  # fmt: skip
-        columns = [
-            "date",
-            "issue",
-            "series",
-            "item",
-            "surface",
-            "start",
-            "end",
-            "sentence",
-            "method",
-            "confidence",
-        ]
+        columns = ["date", "issue", "series", "item", "surface", "start", "end", "sentence", "method",
+                   "confidence"]  # fmt: skip
         return pd.DataFrame(records, columns=columns)
 
     def co_mentions(self, entity: str, limit: int = 20) -> pd.DataFrame:
@@ -225,24 +248,72 @@ class KnowledgeGraph:
 
         return top(self.store, period=period, type=type, limit=limit)
 
-    def rising(self, by: str = "month", period: str | None = None, min_support: int = 3,
-               limit: int = 20) -> pd.DataFrame:  # fmt: skip
-        """Entities growing most against the previous period (with at least `min_support` mentions)."""
+    def rising(self, by: str = "month", period: str | None = None, min_support: int = 3, limit: int = 20,
+               types: Sequence[str] | None = None) -> pd.DataFrame:  # fmt: skip
+        """Entities growing most against the previous period (with at least `min_support` mentions), of
+        some `types` only if given (`["Project", "Product"]`).
+
+        >>> g.rising(by="month", min_support=1, types=["Project"])[["entity", "growth"]].values.tolist()
+        [['envoy', 1.0], ['istio', 1.0]]
+        """
         from kg.trends import movers
 
-        return movers(self.store, by=by, period=period, min_support=min_support, limit=limit, rising=True)
+        return movers(self.store, by=by, period=period, min_support=min_support, types=types, limit=limit,
+                      rising=True)  # fmt: skip
 
-    def falling(self, by: str = "month", period: str | None = None, min_support: int = 3,
-                limit: int = 20) -> pd.DataFrame:  # fmt: skip
-        """Entities shrinking most against the previous period (with at least `min_support` mentions)."""
+    def falling(self, by: str = "month", period: str | None = None, min_support: int = 3, limit: int = 20,
+                types: Sequence[str] | None = None) -> pd.DataFrame:  # fmt: skip
+        """Entities shrinking most against the previous period (with at least `min_support` mentions), of
+        some `types` only if given.
+
+        >>> g.falling(by="month", min_support=2, types=["Product"])["entity"].tolist()
+        ['google-cloud-run']
+        """
         from kg.trends import movers
 
-        return movers(self.store, by=by, period=period, min_support=min_support, limit=limit, rising=False)
+        return movers(self.store, by=by, period=period, min_support=min_support, types=types, limit=limit,
+                      rising=False)  # fmt: skip
 
     def first_last_seen(self, types: Sequence[str] | None = None) -> pd.DataFrame:
         from kg.trends import first_last_seen
 
         return first_last_seen(self.store, types=types)
+
+    def time_slices(
+        self,
+        by: str = "month",
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        types: Sequence[str] | None = None,
+        min_count: int = 1,
+    ) -> dict[str, nx.Graph]:
+        """One co-mention graph per period (`2019-04`, `2019-Q2`, `2019`...) with dated mentions, in order.
+
+        >>> {period: graph.number_of_nodes() for period, graph in g.time_slices(by="month").items()}
+        {'2019-04': 10, '2019-05': 6}
+        """
+        from kg.network import time_slices
+
+        return time_slices(self.store, by=by, since=_date(since), until=_date(until), types=types,
+                           min_count=min_count)  # fmt: skip
+
+    def explorer(self, **filters: Any) -> Explorer:
+        """The offline HTML explorer of this graph (shown inline in a notebook; `.save(path)` writes it).
+
+        Filters are those of `kg explore`: since, until (dates or `YYYY-MM-DD`), types, entity (any name
+        `resolve` knows) with depth, min_mentions, issues, show_issues, top, title.
+
+        >>> g.explorer(types=["Project"]).stats.entities
+        4
+        """
+        from kg.explore import Explorer
+
+        for key in ("since", "until"):
+            if key in filters:
+                filters[key] = _date(filters[key])
+        if filters.get("entity") is not None:
+            filters["entity"] = self.resolve(filters["entity"])
+        return Explorer.from_store(self.store, **filters)
 
     # ----------------------------------------------------------------- graphs
 
@@ -262,25 +333,44 @@ class KnowledgeGraph:
 
         return to_rdflib(self.store)
 
-    def sparql(self, query: str) -> pd.DataFrame:
-        """Run a SPARQL SELECT over the whole graph (pyoxigraph, in process; the union of all graphs is the
-        default graph). Columns are the query's variables; IRIs and literals become Python strings/numbers."""
-        import pandas as pd
-        import pyoxigraph
+    def sparql(self, query: str, union_default_graph: bool = True) -> pd.DataFrame | bool | rdflib.Graph:
+        """Run SPARQL over the whole graph in this process (pyoxigraph), as `kg serve` and `kg query` do.
+
+        SELECT gives a DataFrame (columns = the query's variables; IRIs and literals as Python strings,
+        numbers, booleans, dates); ASK gives a bool; CONSTRUCT and DESCRIBE give an rdflib Graph. The
+        default graph is the union of the entity graph and every issue's named graph, like the server's
+        default (`union_default_graph=False` is its `--no-union-default-graph`); updates and SERVICE are
+        refused, as there.
+
+        >>> g.sparql("ASK { ?s a <https://w3id.org/cnkg/ontology#Relation> }")
+        True
+        >>> len(g.sparql("DESCRIBE <https://w3id.org/cnkg/entity/knative>"))
+        9
+        """
+        from kg.api_sparql import answer
 
         if self._sparql_store is None:
             from kg.rdf import oxigraph_store
 
             self._sparql_store = oxigraph_store(self.store)
-        try:
-            result = self._sparql_store.query(query, use_default_graph_as_union=True)
-        except SyntaxError as error:
-            raise KgError(f"SPARQL syntax error: {error}") from error
-        if not isinstance(result, pyoxigraph.QuerySolutions):
-            raise KgError("sparql() answers SELECT queries; use to_rdf() for CONSTRUCT and DESCRIBE")
-        names = [v.value for v in result.variables]
-        rows = [[_python(solution[name]) for name in names] for solution in result]
-        return pd.DataFrame(rows, columns=names)
+        return answer(self._sparql_store, query, union_default_graph)
+
+    def query(self, name: str, **bindings: Any) -> pd.DataFrame | bool | rdflib.Graph:
+        """Run a named query of kg/queries (`kg query --name`), answered as `sparql()` answers.
+
+        Bindings set the values of the query's `VALUES ?name { … }` line: an entity by any name `resolve`
+        knows, or an IRI, number, date or string. `kg.sparql.named.load_all()` lists the queries.
+
+        >>> from rdflib import URIRef
+        >>> based_on = URIRef("https://w3id.org/cnkg/ontology#basedOn")
+        >>> [str(o) for o in g.query("describe-entity", entity="Cloud Run").objects(None, based_on)]
+        ['https://w3id.org/cnkg/entity/knative']
+        """
+        from kg.api_sparql import bind
+        from kg.sparql import named
+
+        text = named.get(name).query  # QueryError (a KgError) names the known queries
+        return self.sparql(bind(text, bindings, self.resolve) if bindings else text)
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
@@ -292,20 +382,10 @@ def _date(value: dt.date | str | None) -> dt.date | None:
         raise KgError(f"cannot read date {value!r}; write YYYY-MM-DD") from error
 
 
-def _python(term: Any) -> Any:
-    import pyoxigraph
+_SAMPLES = 3
 
-    if term is None:
-        return None
-    if isinstance(term, pyoxigraph.Literal):
-        datatype = term.datatype.value.rsplit("#", 1)[-1]
-        if datatype in ("integer", "long", "int", "nonNegativeInteger"):
-            return int(term.value)
-        if datatype in ("decimal", "double", "float"):
-            return float(term.value)
-        if datatype == "boolean":
-            return term.value == "true"
-        if datatype == "date":
-            return dt.date.fromisoformat(term.value)
-        return term.value
-    return term.value
+
+def _context(text: str, at: int, width: int = 60) -> str:
+    start = max(at - width, 0)
+    snippet = " ".join(text[start : at + width].split())
+    return ("…" if start else "") + snippet + ("…" if at + width < len(text) else "")

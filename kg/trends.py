@@ -182,7 +182,8 @@ def movers(
     table = counts(store, by=by, types=types)
     if table.empty:
         return table.assign(previous=[], growth=[])
-    periods = sorted(table["period"].unique())
+    # The periods of the whole store, not of the types asked for: a type nobody named last month fell.
+    periods = store_periods(store, by)
     current = period or periods[-1]
     if current not in periods:
         raise TrendError(
@@ -209,6 +210,16 @@ def movers(
     merged = merged.sort_values(["growth", "mentions", "entity"], ascending=order).head(limit)
     columns = ["period", "previous_period", "entity", "label", "type", "mentions", "previous", "growth"]
     return merged[columns].reset_index(drop=True)
+
+
+def store_periods(store: Store, by: str = "month") -> list[str]:
+    """The periods that have a dated issue, in order."""
+    import pandas as pd
+
+    with store.engine.connect() as conn:
+        stmt = select(Document.published_date).where(Document.published_date.is_not(None)).distinct()
+        dates = pd.Series(pd.to_datetime([row[0] for row in conn.execute(stmt)]))
+    return sorted(period_labels(dates, by).unique())
 
 
 def first_last_seen(store: Store, types: Sequence[str] | None = None) -> pd.DataFrame:

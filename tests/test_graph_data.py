@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kg.models import (
     AliasRecord,
+    CandidateRecord,
     DocumentRecord,
     EntityRecord,
     ItemRecord,
@@ -160,6 +161,10 @@ EN_NAMES = (
 )  # fmt: skip
 
 
+# Names no ontology entity has: linking keeps them as candidates for review.
+CANDIDATES = (("runc", "runc"), ("serverless", "Serverless"))
+
+
 def _items(source: str) -> tuple[ItemRecord, ...]:
     """Top-level bullets are items (with their nested lines), under the heading above them."""
     items: list[ItemRecord] = []
@@ -222,7 +227,15 @@ def _document(
     mentions.sort(key=lambda m: (m.start, m.end, m.entity))
     relations = find_relations(doc, mentions, {e.slug: e for e in ENTITIES + MINTED})
     minted = tuple(e for e in MINTED if any(m.entity == e.slug for m in mentions))
-    return LinkedDocument(doc, tuple(mentions), relations=tuple(relations), new_entities=minted)
+    candidates = tuple(
+        CandidateRecord(
+            item.position, key, surface, "name", surface, item.start + at, item.start + at + len(surface)
+        )
+        for key, surface in CANDIDATES
+        for item in items
+        if (at := item.text.find(surface)) != -1
+    )
+    return LinkedDocument(doc, tuple(mentions), candidates, tuple(relations), minted)
 
 
 def fixture_documents() -> list[LinkedDocument]:
