@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.link import urls as url_rules
+from kg.link.anchors import claims, names_entity, url_span
 from kg.link.candidates import name_candidate, name_spans, repository_candidate
 from kg.link.matcher import AliasIndex
 from kg.link.resolve import (
@@ -201,7 +202,7 @@ class _DocumentLinker:
             inside_links.append((link.start, link.end))
             start, end = link.anchor_start, link.anchor_end
             if end <= start or not self.document.source[start:end].strip():
-                start, end = _url_span(self.document.source, link.start, link.end, link.url)
+                start, end = url_span(self.document.source, link.start, link.end, link.url)
             self._link_url(item, link.url, link.anchor, start, end)
         for match in _BARE_URL.finditer(item.text):
             start, end = match.start() + item.start, match.end() + item.start
@@ -233,7 +234,7 @@ class _DocumentLinker:
         entity = self.entities[slug]
         # Only the entity's own names count: `[SRE at Google](https://cloud.google.com/blog/...)` names
         # Google, not Google Cloud, whose site it is.
-        if not bare and _names(entity, self.document.source[start:end], ()):
+        if not bare and names_entity(entity, self.document.source[start:end], ()):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
 
     def _link_github(
@@ -245,14 +246,14 @@ class _DocumentLinker:
         if ref.repo is None:
             if owner_slug in self.entities:
                 self.evidence.add_url(item.position, owner_slug)
-                if bare or _names(self.entities[owner_slug], anchor, hints):
+                if bare or names_entity(self.entities[owner_slug], anchor, hints):
                     self._add(item, owner_slug, start, end, "url", CONFIDENCE["org"])
             return
         repo_slug = self.base.by_repository(ref.owner, ref.repo)
-        if repo_slug in self.entities and (repo_slug != owner_slug or _claims(self.entities[repo_slug], ref)):
+        if repo_slug in self.entities and (repo_slug != owner_slug or claims(self.entities[repo_slug], ref)):
             self.evidence.add_url(item.position, repo_slug)
-            if (bare and _claims(self.entities[repo_slug], ref)) or _names(self.entities[repo_slug], anchor,
-                                                                            hints):
+            entity = self.entities[repo_slug]
+            if (bare and claims(entity, ref)) or names_entity(entity, anchor, hints):
                 self._add(item, repo_slug, start, end, "url", CONFIDENCE["repo"])
             return
         self.candidates.append(
@@ -289,7 +290,7 @@ class _DocumentLinker:
             return
         at += start
         slug = self.base.by_repository(ref.owner, ref.repo)
-        if slug in self.entities and _claims(self.entities[slug], url_rules.GithubRef(ref.owner, ref.repo)):
+        if slug in self.entities and claims(self.entities[slug], url_rules.GithubRef(ref.owner, ref.repo)):
             self._add(item, slug, at, at + len(written), "url", CONFIDENCE["repo"])
 
     # ------------------------------------------------------------------ aliases and rules
@@ -381,60 +382,6 @@ class _DocumentLinker:
         return [out[k] for k in sorted(out)]
 
 
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def _squash(text: str) -> str:
-    """Letters and digits only, lower-cased (Chinese characters are letters)."""
-    return _NOT_ALNUM.sub("", text.lower())
-
-
-def _names(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> bool:
-    """Whether a link's anchor names the entity it points at (else the link is evidence, not a mention).
-
-    A mention must be written: `[Cloud Run](https://cloud.google.com/run/)` names Google Cloud Run, while
-    `[an essay](https://crate.io/a/...)` does not name Crate.io. The anchor names the entity when, squashed
-    to letters and digits, it contains one of its aliases or (for GitHub links) its repository or owner
-    name, or is itself a part of the entity's label (`Cloud Run` of `Google Cloud Run`).
-    """
-    squashed = _squash(anchor)
-    if len(squashed) < 2:
-        return False
-    names = _entity_names(entity) | {_squash(h) for h in hints}
-    if any(len(n) >= 3 and n in squashed for n in names):
-        return True
-    latin = "".join(c for c in squashed if c.isascii())
-    return len(latin) >= 4 and latin in _squash(entity.label)
-
-
-_NAMES: dict[tuple[str, str, tuple[str, ...]], frozenset[str]] = {}
-
-
-def _entity_names(entity: EntityRecord) -> frozenset[str]:
-    key = (entity.slug, entity.label, tuple(a.text for a in entity.aliases))
-    if key not in _NAMES:
-        names = {_squash(a.text) for a in entity.aliases} | {_squash(entity.label)}
-        names.discard("")
-        _NAMES[key] = frozenset(names)
-    return _NAMES[key]
-
-
 def _covered(found: tuple[Any, ...], alias_spans: set[tuple[int, str, int, int]]) -> bool:
     item, slug, start, end = found[0], found[1], found[2], found[3]
     return any(p == item.position and s == slug and start <= a < end for p, s, a, _b in alias_spans)
-
-
-def _claims(entity: EntityRecord, ref: url_rules.GithubRef) -> bool:
-    wanted = (ref.owner.lower(), (ref.repo or "").lower())
-    repos = list(entity.data.get("repositories", [])) + ([entity.repository] if entity.repository else [])
-    for repo_url in repos:
-        found = url_rules.github_ref(repo_url)
-        if found is not None and (found.owner.lower(), (found.repo or "").lower()) == wanted:
-            return True
-    return False
-
-
-def _url_span(source: str, start: int, end: int, url: str) -> tuple[int, int]:
-    """Where the URL itself is written inside a link (for links without anchor text)."""
-    at = source.find(url, start, end)
-    return (at, at + len(url)) if at >= 0 else (start, end)

@@ -1,0 +1,66 @@
+"""What a hyperlink's anchor says: whether it names the entity the URL points at, and where a bare URL sits.
+
+A link is always evidence for the entity behind its URL; it is a *mention* only when the anchor text names
+that entity (`[Cloud Run](https://cloud.google.com/run/)`), not when it is an article title on the entity's
+site (`[SRE at Google](https://cloud.google.com/blog/...)` names Google, not Google Cloud).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.link import urls as url_rules
+from kg.models import EntityRecord
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, lower-cased (Chinese characters are letters)."""
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+def names_entity(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> bool:
+    """Whether a link's anchor names the entity it points at (else the link is evidence, not a mention).
+
+    A mention must be written: `[Cloud Run](https://cloud.google.com/run/)` names Google Cloud Run, while
+    `[an essay](https://crate.io/a/...)` does not name Crate.io. The anchor names the entity when, squashed
+    to letters and digits, it contains one of its aliases or (for GitHub links) its repository or owner
+    name, or is itself a part of the entity's label (`Cloud Run` of `Google Cloud Run`).
+    """
+    squashed = squash(anchor)
+    if len(squashed) < 2:
+        return False
+    names = entity_names(entity) | {squash(h) for h in hints}
+    if any(len(n) >= 3 and n in squashed for n in names):
+        return True
+    latin = "".join(c for c in squashed if c.isascii())
+    return len(latin) >= 4 and latin in squash(entity.label)
+
+
+_NAMES: dict[tuple[str, str, tuple[str, ...]], frozenset[str]] = {}
+
+
+def entity_names(entity: EntityRecord) -> frozenset[str]:
+    key = (entity.slug, entity.label, tuple(a.text for a in entity.aliases))
+    if key not in _NAMES:
+        names = {squash(a.text) for a in entity.aliases} | {squash(entity.label)}
+        names.discard("")
+        _NAMES[key] = frozenset(names)
+    return _NAMES[key]
+
+
+def claims(entity: EntityRecord, ref: url_rules.GithubRef) -> bool:
+    wanted = (ref.owner.lower(), (ref.repo or "").lower())
+    repos = list(entity.data.get("repositories", [])) + ([entity.repository] if entity.repository else [])
+    for repo_url in repos:
+        found = url_rules.github_ref(repo_url)
+        if found is not None and (found.owner.lower(), (found.repo or "").lower()) == wanted:
+            return True
+    return False
+
+
+def url_span(source: str, start: int, end: int, url: str) -> tuple[int, int]:
+    """Where the URL itself is written inside a link (for links without anchor text)."""
+    at = source.find(url, start, end)
+    return (at, at + len(url)) if at >= 0 else (start, end)
