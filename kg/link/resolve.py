@@ -161,13 +161,27 @@ def proper_noun(text: str, start: int, end: int) -> bool:
     return not nxt.isupper()
 
 
+def _usable(hit: Hit) -> tuple[AliasEntry, ...]:
+    """The entries of `hit` its surface may stand for (case rules); most hits have one entry."""
+    entries = hit.entries
+    if len(entries) == 1:
+        return entries if case_ok(entries[0], hit.surface) else ()
+    return tuple(e for e in entries if case_ok(e, hit.surface))
+
+
+def _one_entity(entries: tuple[AliasEntry, ...]) -> bool:
+    return bool(entries) and all(e.slug == entries[0].slug for e in entries)
+
+
 def proper_noun_slugs(hits: Iterable[Hit], text: str) -> set[str]:
     """Entities whose everyday-word alias the document uses as a proper noun at least once."""
     found = set()
     for hit in hits:
-        entries = [e for e in hit.entries if case_ok(e, hit.surface)]
-        if (len({e.slug for e in entries}) == 1 and entries[0].word and hit.surface[:1].isupper()
-                and hit.surface == entries[0].text and proper_noun(text, hit.start, hit.end)):
+        if not hit.surface[:1].isupper() or not any(e.word for e in hit.entries):
+            continue
+        entries = _usable(hit)
+        if (_one_entity(entries) and entries[0].word and hit.surface == entries[0].text
+                and proper_noun(text, hit.start, hit.end)):
             found.add(entries[0].slug)
     return found
 
@@ -180,15 +194,14 @@ def named_here(hit: Hit, entry: AliasEntry, text: str) -> bool:
     # One word only: a capitalised phrase (`Container Registry`, `Steering Committee`) is often a title.
     return (entry.ambiguous and not entry.word and " " not in surface and surface == entry.text
             and surface[:1].isupper() and not surface.isupper() and bool(text)
-            and proper_noun(text, hit.start, hit.end)
-            and len({e.slug for e in hit.entries if case_ok(e, surface)}) == 1)
+            and proper_noun(text, hit.start, hit.end) and _one_entity(_usable(hit)))
 
 
 def distinctive(hit: Hit) -> str | None:
     """The entity of a distinctive alias hit: one that needs no evidence and that no other entity shares
     (`EKS` of EasyStack is no evidence for EasyStack when Amazon EKS shares it); else None."""
-    entries = [e for e in hit.entries if case_ok(e, hit.surface)]
-    if len({e.slug for e in entries}) == 1 and not needs_evidence(entries[0]):
+    entries = _usable(hit)
+    if _one_entity(entries) and not needs_evidence(entries[0]):
         return entries[0].slug
     return None
 
@@ -262,31 +275,31 @@ def resolve_hit(
         # Evidence from its own item only: one- and two-letter aliases, and dictionary words written in
         # lower case (`boss`, `dep`: a linked crosbymichael/boss does not make every "my boss" the tool).
         short = entry.text.isascii() and (len(entry.text) <= 2 or (entry.word and hit.surface.islower()))
-        supported = (evidence.for_entity(entry.slug, item, item_text_lower, local=short)
-                     or named_here(hit, entry, text))
-        if (supported and needs_evidence(entry) and evidence.short_form_of_other(hit.surface, entry.slug)
-                and not evidence.for_entity(entry.slug, item, item_text_lower, local=True)):
-            supported = False
-        if needs_evidence(entry) and not supported:
+        ambiguous = needs_evidence(entry)
+        in_item = evidence.for_entity(entry.slug, item, item_text_lower, local=True) or named_here(
+            hit, entry, text)
+        in_document = not in_item and not short and entry.slug in evidence.in_document
+        if in_document and ambiguous and evidence.short_form_of_other(hit.surface, entry.slug):
+            in_document = False
+        if ambiguous and not (in_item or in_document):
             continue
-        if needs_evidence(entry):
+        if ambiguous:
             confidence = CONFIDENCE_AMBIGUOUS
         else:
             confidence = CONFIDENCE_EXACT if hit.surface == entry.text else CONFIDENCE_FOLDED_CASE
         entity = entities[entry.slug]
         # Evidence in the item beats everything; a name that needs none beats a reading supported only
         # elsewhere in the document (`Heptio` is Heptio, though VMware, which bought it, is named further on).
-        if not supported:
-            strength = 1
-        elif short or evidence.for_entity(entry.slug, item, item_text_lower, local=True) or \
-                named_here(hit, entry, text):
+        if in_item:
             strength = 0
+        elif in_document:
+            strength = 2 if ambiguous else 0
         else:
-            strength = 2 if needs_evidence(entry) else 0
+            strength = 1
         rank = (
             strength,
             1 if (entity.source or "").startswith(GENERATED_SOURCES) else 0,
-            1 if needs_evidence(entry) else 0,
+            1 if ambiguous else 0,
             TYPE_PREFERENCE.get(entity.type, 9),
             entry.slug,
             -confidence,
