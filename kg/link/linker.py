@@ -324,8 +324,11 @@ class _DocumentLinker:
             start, end = view.source_span(acc.start, acc.end)
             self._add(items[acc.start], acc.slug, start, end, "alias", acc.confidence)
         # A link whose anchor already names its entity needs no second mention.
-        alias_spans = {(f[0].position, f[1], f[2], f[3]) for f in self.found if f[4] == "alias"}
-        self.found = [f for f in self.found if f[4] != "url" or not _covered(f, alias_spans)]
+        alias_starts: dict[tuple[int, str], list[int]] = {}
+        for f in self.found:
+            if f[4] == "alias":
+                alias_starts.setdefault((f[0].position, f[1]), []).append(f[2])
+        self.found = [f for f in self.found if f[4] != "url" or not _covered(f, alias_starts)]
         return [(acc, items[acc.start]) for acc in kept]
 
     def _apply_rules(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
@@ -382,6 +385,7 @@ class _DocumentLinker:
         return [out[k] for k in sorted(out)]
 
 
-def _covered(found: tuple[Any, ...], alias_spans: set[tuple[int, str, int, int]]) -> bool:
+def _covered(found: tuple[Any, ...], alias_starts: dict[tuple[int, str], list[int]]) -> bool:
+    """Whether a URL mention's anchor holds an alias mention of the same entity in the same item."""
     item, slug, start, end = found[0], found[1], found[2], found[3]
-    return any(p == item.position and s == slug and start <= a < end for p, s, a, _b in alias_spans)
+    return any(start <= a < end for a in alias_starts.get((item.position, slug), ()))

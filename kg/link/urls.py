@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 from urllib.parse import unquote
 
@@ -60,6 +61,7 @@ class GithubRef:
 _URL = re.compile(r"\s*https?://(?:[^/?#@\s]*@)?([^/?#:\s]+)(?::\d*)?([^?#\s]*)", re.I)
 
 
+@lru_cache(maxsize=1 << 16)  # every link is looked at as a proposal, a GitHub ref and a host: parse it once
 def split_url(url: str) -> tuple[str, str]:
     """(host without www. and port, lower-cased; path) of a URL, or ("", "") when it is not http(s)."""
     match = _URL.match(url)
