@@ -213,7 +213,11 @@ def test_edges_are_co_mentions_relations_and_issue_links(store_url: str) -> None
     }
     assert edges[("cloud-run", "knative", "basedOn")] == (1, {0: 1})
     assert sorted(n.label for n in data.nodes if n.type == ISSUE_TYPE) == [
-        "cloud-native-weekly-zh #1", "lwkd 2019-05-06", "lwkd 2019-06-03", "tgik #99"]
+        "cloud-native-weekly-zh #1",
+        "lwkd 2019-05-06",
+        "lwkd 2019-06-03",
+        "tgik #99",
+    ]
     issue_edges = sorted((k[0], k[1], v[0]) for k, v in edges.items() if k[2] == MENTIONS)
     assert issue_edges == [
         ("issue:cnw/01", "alibaba", 1),

@@ -100,8 +100,9 @@ def test_slider_shows_the_graph_as_of_each_month_and_within_it(opened: Browser) 
     assert status(opened) == (6, 4)
     slider.send_keys(Keys.ARROW_RIGHT)
     assert status(opened) == (6, 5)
-    opened.js("const m = document.getElementById('mode'); m.value = 'within'; "
-              "m.dispatchEvent(new Event('change'));")
+    opened.js(
+        "const m = document.getElementById('mode'); m.value = 'within'; m.dispatchEvent(new Event('change'));"
+    )
     assert text(opened, "#period-label") == "in 2019-06"
     assert status(opened) == (2, 1)  # only Knative and Istio were mentioned in June
     slider.send_keys(Keys.END)
@@ -133,9 +134,15 @@ def test_clicking_a_node_opens_its_evidence_and_highlights_neighbours(opened: Br
         "dt.nextElementSibling.textContent]);"
     )
     assert dict(fields) == {
-        "type": "Project", "key": "knative", "aliases": "Knative Serving", "category": "Serverless",
-        "homepage": "https://knative.dev", "organization": "google", "maturity": "incubating",
-        "mentions": "4 in 4 items", "seen": "2019-04-01 … 2019-06-03",
+        "type": "Project",
+        "key": "knative",
+        "aliases": "Knative Serving",
+        "category": "Serverless",
+        "homepage": "https://knative.dev",
+        "organization": "google",
+        "maturity": "incubating",
+        "mentions": "4 in 4 items",
+        "seen": "2019-04-01 … 2019-06-03",
     }
     evidence = opened.js(
         "return Array.from(document.querySelectorAll('ol.evidence li')).map(li => [li.querySelector('.doc')"
@@ -154,8 +161,15 @@ def test_clicking_a_node_opens_its_evidence_and_highlights_neighbours(opened: Br
     neighbours = opened.js(
         "return Array.from(document.querySelectorAll('ul.neighbours button')).map(b => b.dataset.node);"
     )
-    assert set(neighbours) == {"istio", "cloud-run", "evil", "issue:cnw/01", "issue:lwkd/2019-05-06-update",
-                               "issue:lwkd/2019-06-03-update", "issue:tgik/099/README"}
+    assert set(neighbours) == {
+        "istio",
+        "cloud-run",
+        "evil",
+        "issue:cnw/01",
+        "issue:lwkd/2019-05-06-update",
+        "issue:lwkd/2019-06-03-update",
+        "issue:tgik/099/README",
+    }
     opened.screenshot(SHOTS / "explore-evidence.png")
 
 

@@ -23,10 +23,13 @@ if TYPE_CHECKING:
     from kg.explore.graphdata import GraphData
     from kg.store import Store
 
-__all__ = ["Explorer", "ExplorerStats", "build_page", "parse_day", "write_explorer"]
+__all__ = ["Explorer", "ExplorerStats", "build_page", "default_types_off", "parse_day", "write_explorer"]
 
 AUTO_TOP_ABOVE = 8_000  # above this many nodes the page opens on the top AUTO_TOP by mentions
 AUTO_TOP = 5_000
+LARGE_GRAPH = 2_000  # above this many entities the page opens with the bulk types unticked
+LARGE_TYPES_OFF = ("Proposal", "Release", "Vulnerability")  # thousands of PRs/KEPs/CVEs bury the rest
+LABELLED = 30  # the biggest visible nodes whose labels show at every zoom
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +147,15 @@ def build_page_from_graph(
     from kg.explore.page import payload, render_page
 
     started = time.perf_counter()
-    xy = compute_layout(data)
+    types_off = default_types_off(data)
+    xy = compute_layout(data, hidden_types=types_off)
     laid_out = time.perf_counter()
     entities = data.entity_count()
     if top is None:
         top = AUTO_TOP if len(data.nodes) > AUTO_TOP_ABOVE else 0
-    page = render_page(payload(data, xy, show_issues=show_issues, default_top=top))
+    page = render_page(
+        payload(data, xy, show_issues=show_issues, default_top=top, types_off=types_off, labelled=LABELLED)
+    )
     done = time.perf_counter()
     stats = ExplorerStats(
         path=None,
@@ -164,6 +170,14 @@ def build_page_from_graph(
         render_seconds=round(done - laid_out, 3),
     )
     return page, stats
+
+
+def default_types_off(data: GraphData) -> tuple[str, ...]:
+    """The types a page starts with unticked: the bulk ones, on large graphs only (still listed, tickable)."""
+    if data.entity_count() <= LARGE_GRAPH:
+        return ()
+    present = {n.type for n in data.nodes}
+    return tuple(t for t in LARGE_TYPES_OFF if t in present)
 
 
 def parse_day(text: str | None, option: str, *, end: bool = False) -> dt.date | None:

@@ -1,9 +1,10 @@
 """Node positions computed in Python, so the page paints at once instead of running physics in the browser.
 
 Small graphs get a force-directed layout (networkx spring_layout, seeded, so a rebuild draws the same
-picture). Large ones (spring_layout is O(n²) per iteration: minutes at 50k nodes) get a community-seeded
-layout: label-propagation communities packed on a sunflower spiral, biggest in the middle, each laid out
-inside its own disk — a force layout for the mid-sized ones, hubs-in-the-middle spirals for the rest.
+picture). Large ones (spring_layout is O(n²) per iteration: minutes at 50k nodes) get an anchored layout:
+the top few hundred entities by mentions (of the types the page shows by default) get a weighted force
+layout of their own, and every other entity sits on a small sunflower around its strongest already-placed
+neighbour, so the picture an analyst sees first is the readable force layout of the big names.
 Issue nodes are placed near the entities they mention, after the entity layout, so toggling them on or off
 does not move anything else.
 """
@@ -11,7 +12,7 @@ does not move anything else.
 from __future__ import annotations
 
 import math
-import time
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from kg.explore.graphdata import ISSUE_TYPE, MENTIONS, GraphData
@@ -20,20 +21,28 @@ if TYPE_CHECKING:
     import networkx as nx
     import numpy as np
 
-SPRING_MAX_NODES = 450  # networkx switches to its slow per-node loop at 500; above, communities
-LOCAL_SPRING = (12, 450)  # community sizes that get their own small force layout
-LOCAL_SPRING_BUDGET_S = 2.0  # stop refining communities after this; the rest keep their spiral
+SPRING_MAX_NODES = 450  # networkx switches to its slow per-node loop at 500; above, anchors
+ANCHORS = 300  # entities laid out by force in a large graph
+SATELLITE_STEP = 0.012  # sunflower spacing around an anchor, as a share of the anchor layout's radius
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
-def compute_layout(data: GraphData, seed: int = 7) -> np.ndarray:
-    """(n, 2) float32 positions for data.nodes, roughly in [-1000, 1000]."""
+def compute_layout(data: GraphData, seed: int = 7, hidden_types: Collection[str] = ()) -> np.ndarray:
+    """(n, 2) float32 positions for data.nodes, roughly in [-1000, 1000].
+
+    `hidden_types` are the types the page starts with unticked: a large graph draws its anchors from the
+    other types, so the first view is laid out for what it shows.
+    """
     import numpy as np
 
     entities = [i for i, n in enumerate(data.nodes) if n.type != ISSUE_TYPE]
     graph = _entity_graph(data, entities)
-    small = len(entities) <= SPRING_MAX_NODES
-    positions = _spring(graph, seed) if small else _community_layout(graph, seed)
+    if len(entities) <= SPRING_MAX_NODES:
+        positions = _spring(graph, seed)
+    else:
+        shown = [i for i in entities if data.nodes[i].type not in hidden_types] or entities
+        ranked = sorted(shown, key=lambda i: (-data.nodes[i].mentions, i))
+        positions = _anchored(graph, ranked[:ANCHORS], seed)
     xy = np.zeros((len(data.nodes), 2), dtype=np.float64)
     if positions:
         coords = np.array([positions[i] for i in entities])
@@ -72,50 +81,40 @@ def _spring(graph: nx.Graph, seed: int) -> dict[int, tuple[float, float]]:
     return {node: (float(x), float(y)) for node, (x, y) in pos.items()}
 
 
-def _community_layout(graph: nx.Graph, seed: int) -> dict[int, tuple[float, float]]:
-    import networkx as nx
-
-    communities = [sorted(c) for c in nx.community.label_propagation_communities(graph)]
-    communities.sort(key=lambda c: (-len(c), c[0]))
-    radii = [math.sqrt(len(c)) for c in communities]
-    positions: dict[int, tuple[float, float]] = {}
-    area = 0.0
-    deadline = time.monotonic() + LOCAL_SPRING_BUDGET_S
-    for number, (members, radius) in enumerate(zip(communities, radii, strict=True)):
-        # Sunflower packing by cumulative area: community k sits just outside the disks before it.
-        distance = math.sqrt(area) * 1.15
-        angle = number * GOLDEN_ANGLE
-        cx, cy = distance * math.cos(angle), distance * math.sin(angle)
-        area += (radius + 0.6) ** 2
-        local = None
-        if LOCAL_SPRING[0] <= len(members) <= LOCAL_SPRING[1] and time.monotonic() < deadline:
-            local = _local_spring(graph.subgraph(members), seed)
-        if local is None:
-            local = _spiral(graph, members)
-        for node, (x, y) in local.items():
-            positions[node] = (cx + x * radius, cy + y * radius)
+def _anchored(graph: nx.Graph, anchors: list[int], seed: int) -> dict[int, tuple[float, float]]:
+    """Anchors by force; the rest, strongest mentions first, around their strongest placed neighbour."""
+    positions = _spring(graph.subgraph(anchors), seed)
+    span = max((math.hypot(x, y) for x, y in positions.values()), default=1.0) or 1.0
+    positions = {n: (x / span, y / span) for n, (x, y) in positions.items()}
+    satellites = dict.fromkeys(positions, 0)
+    waiting = sorted(
+        (n for n in graph.nodes if n not in positions), key=lambda n: (-graph.degree(n, weight="weight"), n)
+    )
+    # Passes until nothing new can be attached: a node whose neighbours are all unplaced waits a pass.
+    while waiting:
+        later = []
+        for node in waiting:
+            best, best_weight = -1, 0.0
+            for other, attrs in graph[node].items():
+                if other in positions and (attrs["weight"], -other) > (best_weight, -best):
+                    best, best_weight = other, attrs["weight"]
+            if best < 0:
+                later.append(node)
+                continue
+            count = satellites[best] = satellites[best] + 1
+            radius = SATELLITE_STEP * math.sqrt(count)
+            px, py = positions[best]
+            angle = count * GOLDEN_ANGLE + best  # per-parent phase so neighbouring flowers interleave
+            positions[node] = (px + radius * math.cos(angle), py + radius * math.sin(angle))
+            satellites[node] = 0
+        if len(later) == len(waiting):
+            break
+        waiting = later
+    # Entities with no path to an anchor: a sunflower ring just outside the picture.
+    for number, node in enumerate(waiting):
+        radius = 1.15 + 0.35 * math.sqrt((number + 0.5) / len(waiting))
+        positions[node] = (radius * math.cos(number * GOLDEN_ANGLE), radius * math.sin(number * GOLDEN_ANGLE))
     return positions
-
-
-def _local_spring(subgraph: nx.Graph, seed: int) -> dict[int, tuple[float, float]]:
-    import networkx as nx
-
-    pos = nx.spring_layout(subgraph, iterations=30, seed=seed, weight="weight")
-    span = max((math.hypot(x, y) for x, y in pos.values()), default=1.0) or 1.0
-    return {node: (float(x) / span, float(y) / span) for node, (x, y) in pos.items()}
-
-
-def _spiral(graph: nx.Graph, members: list[int]) -> dict[int, tuple[float, float]]:
-    """Unit-disk sunflower with the best-connected nodes in the middle."""
-    ordered = sorted(members, key=lambda n: (-graph.degree(n, weight="weight"), n))
-    count = len(ordered)
-    return {
-        node: (
-            math.sqrt((i + 0.5) / count) * math.cos(i * GOLDEN_ANGLE),
-            math.sqrt((i + 0.5) / count) * math.sin(i * GOLDEN_ANGLE),
-        )
-        for i, node in enumerate(ordered)
-    }
 
 
 def _place_issues(data: GraphData, xy: np.ndarray, seed: int) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -46,7 +47,13 @@ def _asset(name: str) -> str:
 
 
 def payload(
-    data: GraphData, xy: np.ndarray, *, show_issues: bool = False, default_top: int = 0
+    data: GraphData,
+    xy: np.ndarray,
+    *,
+    show_issues: bool = False,
+    default_top: int = 0,
+    types_off: Sequence[str] = (),
+    labelled: int = 30,
 ) -> dict[str, Any]:
     """The page's data, column-wise (one array per field) so 50k nodes parse fast and stay compact."""
     types = sorted({n.type for n in data.nodes}, key=lambda t: (t == ISSUE_TYPE, t))
@@ -67,6 +74,8 @@ def payload(
         "filters": data.filters,
         "showIssues": show_issues,
         "defaultTop": default_top,
+        "typesOff": [t for t in types if t in types_off],  # unticked at first paint
+        "labelled": labelled,  # this many biggest visible nodes keep their label at every zoom
         "days": data.days,
         "types": types,
         "kinds": kinds,

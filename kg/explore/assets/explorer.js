@@ -74,7 +74,9 @@
 
   // ------------------------------------------------------------------ state
   const state = {
-    types: new Set(D.types.map((_, t) => t).filter((t) => t !== ISSUE || D.showIssues)),
+    // Large graphs open with the bulk types (proposals, releases, CVEs) unticked; they stay listed and searchable.
+    types: new Set(D.types.map((_, t) => t).filter((t) => (t !== ISSUE || D.showIssues) &&
+      (D.typesOff || []).indexOf(D.types[t]) < 0)),
     kinds: new Set(D.kinds.map((_, k) => k)),
     category: "",
     minMentions: 1,
@@ -88,6 +90,8 @@
   };
   let periods = periodsOf(state.granularity);
   const visible = new Uint8Array(nodeCount);
+  // The biggest visible nodes (by mentions in the current window) keep their label at every zoom.
+  let labelled = new Set();
   const countNow = new Float64Array(nodeCount);
   const edgeVisible = new Uint8Array(edgeCount);
   let maxMentions = 1;
@@ -131,6 +135,10 @@
       edgeVisible[j] = on ? 1 : 0;
       shownEdges += edgeVisible[j];
     }
+    const biggest = [];
+    for (let i = 0; i < nodeCount; i++) if (visible[i] && (!graph || graph.hasNode(String(i)))) biggest.push(i);
+    biggest.sort((a, b) => countNow[b] - countNow[a] || a - b);
+    labelled = new Set(biggest.slice(0, D.labelled || 0));
     $("status").textContent = shownNodes.toLocaleString("en") + " nodes · " +
       shownEdges.toLocaleString("en") + " edges shown of " + nodeCount.toLocaleString("en") + " / " +
       edgeCount.toLocaleString("en");
@@ -191,8 +199,11 @@
 
   function nodeReducer(key, attrs) {
     const i = attrs.i;
-    if (!visible[i] && i !== state.selected) return Object.assign({}, attrs, { hidden: true });
-    const out = Object.assign({}, attrs, { size: nodeSize(Math.max(countNow[i], i === state.selected ? 1 : 0)) });
+    // A selected node or search hit shows even when its type is unticked.
+    const wanted = i === state.selected || state.hits.has(i);
+    if (!visible[i] && !wanted) return Object.assign({}, attrs, { hidden: true });
+    const out = Object.assign({}, attrs, { size: nodeSize(Math.max(countNow[i], wanted ? 1 : 0)) });
+    if (labelled.has(i)) out.forceLabel = true;
     if (state.selected >= 0) {
       if (i === state.selected) Object.assign(out, { highlighted: true, forceLabel: true, zIndex: 2 });
       else if (state.neighbours.has(i)) Object.assign(out, { forceLabel: true, zIndex: 1 });
@@ -479,6 +490,7 @@
       return renderer.framedGraphToViewport({ x: d.x, y: d.y });
     },
     selected: () => (state.selected >= 0 ? N.key[state.selected] : null),
+    labelled: () => Array.from(labelled, (i) => N.key[i]),
     renderer: renderer,
   };
   requestAnimationFrame(() => requestAnimationFrame(() => {
