@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 SPRING_MAX_NODES = 450  # networkx switches to its slow per-node loop at 500; above, anchors
 ANCHORS = 300  # entities laid out by force in a large graph
+BACKBONE = 4  # strongest edges per anchor that the anchor layout keeps
 SATELLITE_STEP = 0.012  # sunflower spacing around an anchor, as a share of the anchor layout's radius
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
@@ -81,9 +82,27 @@ def _spring(graph: nx.Graph, seed: int) -> dict[int, tuple[float, float]]:
     return {node: (float(x), float(y)) for node, (x, y) in pos.items()}
 
 
+def _backbone(graph: nx.Graph) -> nx.Graph:
+    """Each node's BACKBONE strongest edges by hub-discounted weight: the top entities are nearly all
+    co-mentioned with each other (and with Kubernetes), and a force layout of that dense graph is one ball."""
+    import networkx as nx
+
+    strength = dict(graph.degree(weight="weight"))
+    kept = nx.Graph()
+    kept.add_nodes_from(sorted(graph.nodes))
+    for node in sorted(graph.nodes):
+        ranked = sorted(
+            (-attrs["weight"] / math.sqrt(strength[node] * strength[other]), other)
+            for other, attrs in graph[node].items()
+        )
+        for value, other in ranked[:BACKBONE]:
+            kept.add_edge(node, other, weight=-value)
+    return kept
+
+
 def _anchored(graph: nx.Graph, anchors: list[int], seed: int) -> dict[int, tuple[float, float]]:
     """Anchors by force; the rest, strongest mentions first, around their strongest placed neighbour."""
-    positions = _spring(graph.subgraph(anchors), seed)
+    positions = _spring(_backbone(graph.subgraph(anchors)), seed)
     span = max((math.hypot(x, y) for x, y in positions.values()), default=1.0) or 1.0
     positions = {n: (x / span, y / span) for n, (x, y) in positions.items()}
     satellites = dict.fromkeys(positions, 0)
@@ -112,7 +131,7 @@ def _anchored(graph: nx.Graph, anchors: list[int], seed: int) -> dict[int, tuple
         waiting = later
     # Entities with no path to an anchor: a sunflower ring just outside the picture.
     for number, node in enumerate(waiting):
-        radius = 1.15 + 0.35 * math.sqrt((number + 0.5) / len(waiting))
+        radius = 1.08 + 0.12 * math.sqrt((number + 0.5) / len(waiting))
         positions[node] = (radius * math.cos(number * GOLDEN_ANGLE), radius * math.sin(number * GOLDEN_ANGLE))
     return positions
 
