@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import subprocess
 import sys
@@ -12,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import KgError
-from kg.explore import Explorer, build_page, parse_day, write_explorer
+from kg.explore import Explorer, build_page, build_page_from_graph, parse_day, write_explorer
 from kg.explore.fromstore import ExploreError, load_graph
-from kg.explore.graphdata import CO_MENTION, ISSUE_TYPE, MENTIONS
+from kg.explore.graphdata import CO_MENTION, ISSUE_TYPE, MENTIONS, GraphData
 from kg.explore.layout import compute_layout
 from kg.explore.page import csp_hash, script_json
 from kg.explore.synthetic import synthetic_graph
@@ -392,3 +393,54 @@ def test_co_mention_weights_agree_with_kg_network(store_url: str) -> None:
     ours = {frozenset((key[e.source], key[e.target])): e.weight for e in data.edges if e.kind == CO_MENTION}
     theirs = {frozenset((a, b)): w for a, b, w in graph.edges(data="weight")}
     assert ours == theirs
+
+
+def large_graph(nodes: int = 2500) -> GraphData:
+    """A synthetic graph past the large-graph threshold, plus vulnerabilities (the generator makes none)."""
+    data = synthetic_graph(nodes=nodes, edges=nodes * 2)
+    for node in data.nodes[::250]:
+        node.type = "Vulnerability"
+    return data
+
+
+def page_data(page: str) -> dict:  # type: ignore[type-arg]
+    block = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, flags=re.S)
+    return json.loads(block.group(1))
+
+
+def test_large_graphs_start_with_bulk_types_unticked_and_30_forced_labels() -> None:
+    page, stats = build_page_from_graph(large_graph())
+    data = page_data(page)
+    assert stats.entities == 2500
+    assert data["typesOff"] == ["Proposal", "Release", "Vulnerability"]
+    assert data["types"] == [
+        "Concept",
+        "Organization",
+        "Product",
+        "Project",
+        "Proposal",
+        "Release",
+        "Specification",
+        "Vulnerability",
+    ]  # still listed, so they can be ticked
+    assert data["labelled"] == 30
+
+
+def test_small_graphs_start_with_every_entity_type_ticked(store_url: str) -> None:
+    data = page_data(build_page(store_url)[0])
+    assert data["typesOff"] == []
+    assert data["labelled"] == 30
+    just_under = page_data(build_page_from_graph(large_graph(2000))[0])
+    assert just_under["typesOff"] == []
+
+
+def test_large_graph_page_is_byte_for_byte_deterministic_and_anchors_are_shown_types() -> None:
+    first = build_page_from_graph(large_graph())[0]
+    assert build_page_from_graph(large_graph())[0] == first
+    data = page_data(first)
+    nodes = data["nodes"]
+    shown = [i for i, t in enumerate(nodes["type"]) if data["types"][t] not in data["typesOff"]]
+    top = sorted(shown, key=lambda i: (-nodes["m"][i], i))[:20]
+    # The biggest shown entities are force-laid anchors inside the picture, not on the outer ring.
+    assert all(math.hypot(nodes["x"][i], nodes["y"][i]) < 950 for i in top)
+    assert len({(nodes["x"][i], nodes["y"][i]) for i in top}) == 20
