@@ -258,3 +258,68 @@ def test_notebook_iframe_renders_the_explorer_sandboxed(browser: Browser, tmp_pa
     finally:
         browser.driver.switch_to.default_content()
     browser.screenshot(SHOTS / "explore-notebook-iframe.png")
+
+
+def ticks(b: Browser) -> dict[str, bool]:
+    boxes = "Array.from(document.querySelectorAll('#types input'))"
+    return dict(b.js(f"return {boxes}.map(x => [x.dataset.type, x.checked]);"))
+
+
+def test_small_graph_starts_with_every_entity_type_ticked(opened: Browser) -> None:
+    assert ticks(opened) == {"Organization": True, "Product": True, "Project": True, "Issue": False}
+
+
+@pytest.fixture(scope="module")
+def large_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from test_explore import large_graph
+
+    from kg.explore import Explorer
+
+    out = tmp_path_factory.mktemp("explore-large") / "large.html"
+    Explorer.from_graph(large_graph()).save(out)
+    return out
+
+
+def test_large_graph_starts_with_bulk_types_unticked_but_finds_and_shows_them(
+    browser: Browser, large_page: Path
+) -> None:
+    assert browser.open(large_page) < 10
+    assert ticks(browser) == {
+        "Concept": True,
+        "Organization": True,
+        "Product": True,
+        "Project": True,
+        "Proposal": False,
+        "Release": False,
+        "Specification": True,
+        "Vulnerability": False,
+    }
+    labels = browser.js(
+        "return Array.from(document.querySelectorAll('#types label')).map(l => l.textContent);"
+    )
+    assert [label.split(" (")[0] for label in labels] == list(ticks(browser))  # all listed, with counts
+    shown, _ = status(browser)
+    # The 30 biggest visible nodes keep their label at every zoom, and none of them is of an unticked type.
+    forced = browser.js(
+        "const r = window.kgExplorer.renderer; return r.getGraph().nodes()"
+        ".filter(k => r.getNodeDisplayData(k).forceLabel && !r.getNodeDisplayData(k).hidden)"
+        ".map(k => r.getGraph().getNodeAttribute(k, 'label'));"
+    )
+    assert len(forced) == 30 and len(window_labelled(browser)) == 30
+    assert not any(label.startswith(("proposal-", "release-")) for label in forced)
+    # A proposal is found by search and shown when selected, though its type is unticked.
+    found = type_search(browser, "proposal-")
+    assert found and found[0].startswith("proposal-") and "(Proposal, " in found[0]
+    browser.js("document.querySelector('#results li button').click();")
+    key = browser.js("return window.kgExplorer.selected();")
+    assert key is not None and text(browser, "#details h2").startswith("proposal-")
+    index = key.split("-")[1]  # synthetic keys are syn-<node index>, and sigma's node keys are the index
+    assert browser.js(f"return window.kgExplorer.renderer.getNodeDisplayData({index!r}).hidden;") is False
+    browser.screenshot(SHOTS / "explore-large-default.png")
+    # Ticking Proposal shows the proposals.
+    browser.js("document.querySelector('#types input[data-type=\"Proposal\"]').click();")
+    assert status(browser)[0] > shown
+
+
+def window_labelled(b: Browser) -> list[str]:
+    return b.js("return window.kgExplorer.labelled();")
