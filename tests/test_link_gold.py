@@ -26,9 +26,9 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 
 
 # Splits annotated after tuning (tests/gold/README.md) are estimates for unseen posts, not targets to tune
-# on: they only guard against regressions, at their first measured level.
-FLOORS = {"final": (0.97, 0.80), "final-2": (0.97, 0.80), "final-3": (0.95, 0.70), "final-4": (0.98, 0.80),
-          "final-5": (0.0, 0.0)}  # final-5 stays unscored until the end of the linking-quality round
+# on: once scored they only guard against regressions. Splits tuned on since hold the targets.
+# final-2 is below the recall target on one ADT/F5 sponsor line; final-5 was scored once, after all tuning.
+FLOORS = {"final-2": (0.97, 0.94), "final-5": (0.99, 0.84)}
 TUNED = ("dev", "held-out", "unseen")
 
 
