@@ -28,7 +28,7 @@ demo: $(VENV)/.installed
 	@echo "  open build/explorer.html in a browser (works offline)"
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/ruff check kg tests benchmarks scripts
 
 system-deps:
 	bash scripts/system-deps.sh
