@@ -215,15 +215,7 @@ class Engine:
                     with self._cond:
                         self._alive -= 1
                     return
-                with self._cond:
-                    if self._retired:
-                        self._alive -= 1
-                    else:
-                        self._idle.append(worker)
-                        worker = None  # type: ignore[assignment]
-                    self._cond.notify()
-                if worker is not None:
-                    _stop(worker)
+                self._release(worker)  # a fresh spare joins the idle workers (or stops, when retired)
             if self._retired:
                 return
 
