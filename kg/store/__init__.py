@@ -7,6 +7,7 @@ behind the busy timeout instead of failing), which keeps the database consistent
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,7 +68,8 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # WAL persists in the file
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         # Random inserts into the mention/item indexes thrash SQLite's default 2 MB page cache once the
         # store outgrows it (a 20x corpus); a bigger cache keeps ingest time linear in the input.
@@ -99,10 +101,24 @@ class Store:
                 self.engine = _sqlite_engine(self.url)
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
-            with self.engine.begin() as conn:
-                SQLModel.metadata.create_all(conn)
+            self._create_tables()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database {self.url}: {_reason(exc)}") from exc
+
+    def _create_tables(self) -> None:
+        # Two processes creating one new SQLite file at once can see "database is locked" while the other
+        # turns on WAL (SQLite does not always wait in its busy handler there), so that case is retried.
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                with self.engine.begin() as conn:
+                    SQLModel.metadata.create_all(conn)
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                self.engine.dispose()
+                time.sleep(0.05)
 
     def close(self) -> None:
         self.engine.dispose()
