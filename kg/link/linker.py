@@ -22,7 +22,8 @@ from typing import Any
 from kg.link import urls as url_rules
 from kg.link.anchors import claims, names_entity, url_span
 from kg.link.candidates import name_candidate, name_spans, repository_candidate
-from kg.link.matcher import AliasIndex
+from kg.link.lists import list_members
+from kg.link.matcher import AliasIndex, Hit
 from kg.link.resolve import (
     Accepted,
     Evidence,
@@ -32,7 +33,7 @@ from kg.link.resolve import (
     resolve_hit,
 )
 from kg.link.rules import cve_hits, kep_text_hits, release_after
-from kg.link.textprep import View, apply_mask, make_view, mask_spans
+from kg.link.textprep import View, apply_mask, lone_code_tokens, make_view, mask_spans
 from kg.models import (
     CandidateRecord,
     DocumentRecord,
@@ -135,6 +136,8 @@ class _DocumentLinker:
         self.new_entities: dict[str, EntityRecord] = {}
         self.candidates: list[CandidateRecord] = []
         self._lower: dict[int, str] = {}
+        self.code_tokens: dict[int, int] = {}  # start -> end of lone-token inline code (`distroless`)
+        self._code_starts: list[int] = []
 
     def run(self, with_relations: bool = True, with_candidates: bool = True,
             with_sentences: bool = True) -> LinkedDocument:
@@ -177,7 +180,21 @@ class _DocumentLinker:
                 spans.append((link.start, link.anchor_start))
                 spans.append((link.anchor_end, link.end))
         spans.append((previous, len(source)))
+        self.code_tokens = dict(lone_code_tokens(source))
+        self._code_starts = sorted(self.code_tokens)
         return make_view(apply_mask(source, spans))
+
+    def _code_ok(self, hit: Hit, start: int, end: int) -> bool:
+        """Inside lone-token code a hit must be the whole token and a name that is no word (`distroless`)."""
+        index = bisect.bisect_right(self._code_starts, start) - 1
+        if index < 0:
+            return True
+        token_start = self._code_starts[index]
+        token_end = self.code_tokens[token_start]
+        if start >= token_end:
+            return True
+        return (start, end) == (token_start, token_end) and any(
+            not e.ambiguous and not e.word for e in hit.entries)
 
     def _item_at(self, start: int) -> ItemRecord | None:
         index = bisect.bisect_right(self.starts, start) - 1
@@ -302,7 +319,10 @@ class _DocumentLinker:
         placed = []
         written: set[str] = set()
         for hit in hits:
-            item = self._item_at(view.source_span(hit.start, hit.end)[0])
+            start, end = view.source_span(hit.start, hit.end)
+            if self.code_tokens and not self._code_ok(hit, start, end):
+                continue
+            item = self._item_at(start)
             if item is not None:
                 placed.append((hit, item))
                 slug = distinctive(hit)
@@ -313,12 +333,17 @@ class _DocumentLinker:
                     if first != hit.surface and len(first) >= 3 and first[0].isupper():
                         self.evidence.short_forms.setdefault(first, set()).add(slug)
         self.evidence.in_document = written | proper_noun_slugs((h for h, _i in placed), view.folded)
+        rejected: list[Hit] = []
         for hit, item in placed:
             choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities,
                                  view.folded)
             if choice is not None:
                 accepted.append(choice)
                 items[choice.start] = item
+            else:
+                rejected.append(hit)
+                items.setdefault(hit.start, item)
+        accepted.extend(list_members(rejected, leftmost_longest(accepted), view.folded, self.entities))
         kept = leftmost_longest(accepted)
         for acc in kept:
             start, end = view.source_span(acc.start, acc.end)

@@ -160,7 +160,7 @@ def _bounded(text: str, start: int, end: int) -> bool:
     """Latin edges of a hit must not continue a longer identifier."""
     if _is_word(text[start]) and start > 0 and not _left_ok(text, start):
         return False
-    return not (_is_word(text[end - 1]) and end < len(text) and not _right_ok(text, end))
+    return not (_is_word(text[end - 1]) and end < len(text) and not _right_ok(text, end, start))
 
 
 def _left_ok(text: str, start: int) -> bool:
@@ -173,11 +173,11 @@ def _left_ok(text: str, start: int) -> bool:
         word_start = start - 1
         while word_start > 0 and _is_word(text[word_start - 1]):
             word_start -= 1
-        return text[word_start : start - 1].lower() in HYPHEN_PREFIXES
+        return text[word_start : start - 1].lower() in HYPHEN_PREFIXES or _capital_chain(text, start)
     return True
 
 
-def _right_ok(text: str, end: int) -> bool:
+def _right_ok(text: str, end: int, start: int) -> bool:
     after = text[end]
     if _is_word(after):
         return False
@@ -191,11 +191,28 @@ def _right_ok(text: str, end: int) -> bool:
         # `Seata-DTX`, `AWS-SDK`, `Docker-OSX`: a short all-capitals suffix names a variant, not a new word.
         if word is None:
             return False
-        if word.group().lower() in HYPHEN_SUFFIXES:
+        if word.group().lower() in HYPHEN_SUFFIXES or _capital_chain(text, start):
             return True
         return _CAPS_SUFFIX.fullmatch(word.group()) is not None and (
             word.end() == len(text) or text[word.end()] not in "-_.")
     return True
+
+
+_COMPOUND = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+
+
+def _capital_chain(text: str, at: int) -> bool:
+    """Three or more capitalised names joined by hyphens name each one (`Weaveworks-Intuit-AWS`); two are
+    too often one Title Case word (`Scale-Out`, `Hexa-Core`), and a short part makes one identifier
+    (`Istio-Proxy-X`)."""
+    left = at
+    while left > 0 and (_is_word(text[left - 1]) or text[left - 1] == "-"):
+        left -= 1
+    match = _COMPOUND.match(text, left)
+    if match is None:
+        return False
+    parts = match.group().split("-")
+    return len(parts) >= 3 and all(part[0].isupper() and len(part) >= 3 for part in parts)
 
 
 def _all_words(text: str, is_word: Callable[[str], bool]) -> bool:

@@ -265,8 +265,16 @@ def resolve_hit(
         return None
     options: list[tuple[tuple[int, int, int, int, str, float], str, float]] = []
     usage = None
+    # A name that is one entity's own label, unambiguous, is not another's ambiguous alias unless that
+    # one's context words say so: `CoreOS` is CoreOS in "Red Hat's CoreOS acquisition", though Red Hat
+    # lists it as a name; `Docker` is Docker, Inc. in "Docker the company".
+    labelled = {e.slug for e in hit.entries if not e.ambiguous and e.slug in entities
+                and entities[e.slug].label.casefold() == hit.surface.casefold() and case_ok(e, hit.surface)}
     for entry in hit.entries:
         if not case_ok(entry, hit.surface) or entry.slug not in entities:
+            continue
+        if (labelled and entry.slug not in labelled and entry.ambiguous
+                and not any(_has_word(item_text_lower, w) for w in _context_words(entities[entry.slug]))):
             continue
         if entry.word and text:
             usage = common_usage(text, hit.start, hit.end) if usage is None else usage

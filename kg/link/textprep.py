@@ -38,8 +38,15 @@ _MASK_PATTERNS = (
 
 
 # Inline code is masked except a leading lower-case command given arguments (`kubectl logs -f` names
-# kubectl); a lone word in code (`kind`, `spec`) is usually a field name, not a tool.
+# kubectl) and a lone lower-case token (`distroless`, `kube-proxy`), which the linker accepts only as a
+# whole unambiguous alias that is no English word: a lone `kind` or `spec` is a field name, not a tool.
 _INLINE_CODE = re.compile(r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?= [^`]))?.*?(?<!`)\1(?!`)", re.S)
+_LONE_TOKEN = re.compile(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]{3,})`")
+
+
+def lone_code_tokens(text: str) -> list[tuple[int, int]]:
+    """Source spans of the tokens of lone-token inline code (`distroless`), backticks excluded."""
+    return [m.span(1) for m in _LONE_TOKEN.finditer(text)]
 
 
 def mask_spans(text: str) -> list[tuple[int, int]]:
@@ -48,7 +55,10 @@ def mask_spans(text: str) -> list[tuple[int, int]]:
     for pattern in _MASK_PATTERNS:
         spans.extend(m.span() for m in pattern.finditer(text))
     for code in _INLINE_CODE.finditer(text):
-        if code.group(2) is None:
+        if _LONE_TOKEN.fullmatch(code.group()) is not None:
+            spans.append((code.start(), code.start() + 1))
+            spans.append((code.end() - 1, code.end()))
+        elif code.group(2) is None:
             spans.append(code.span())
         else:
             spans.append((code.start(), code.start(2)))
