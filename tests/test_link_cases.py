@@ -60,6 +60,13 @@ def test_unknown_repository_and_mixed_case_name_become_candidates(linker: Linker
     assert [m.entity for m in linked.mentions] == ["istio"]
 
 
+def test_api_vocabulary_and_surnames_are_no_candidates(linker: Linker) -> None:
+    text = ("PodGroup, ResourceClaims, NodePort, CPUManager and PreFilter graduate; "
+            "Ashley McNamara likes SOFARegistry")
+    linked = linker.link_text(text)
+    assert [c.surface for c in linked.candidates] == ["SOFARegistry"]
+
+
 def test_sentence_spans_contain_the_mention(linker: Linker) -> None:
     text = "First sentence here. Then Istio arrives。再说Knative"
     linked = linker.link_text(text)

@@ -40,13 +40,41 @@ _NOT_NAMES = frozenset(
 )
 
 
+# Words Kubernetes API kinds, fields, feature gates and scheduler plugins are made of: `PodGroup`,
+# `ResourceClaims`, `NodePort`, `PreFilter`, `CPUManager` are the API's vocabulary, not projects.
+_API_WORDS = frozenset(str.split(
+    "pod pods node nodes resource resources claim claims cluster class classes security topology manager "
+    "slice slices device devices filter stop start affinity anti port ports review token surge max min "
+    "unavailable ready not no execute schedule host group groups signal once run volume volumes image "
+    "images locality binding bindings service services lease leases container containers endpoint "
+    "endpoints ingress route routes gateway policy policies set sets spec status path mount metadata meta "
+    "source admission webhook preemption default priority score bind permit reserve enqueue queue watch "
+    "list informer shared mode config job jobs replica replicas namespace namespaces label labels selector "
+    "taint taints toleration tolerations cpu memory storage api fs dns ip cidr csi kms dra pre post "
+    "in place scaling scale validation declarative list prioritized dual stack proxy plugin plugins "
+    "controller controllers kind kinds version versions object reference template probe liveness "
+    "readiness startup hook hooks event events limit limits quota request requests sub subresource "
+    "apply server side field fields app apps daemon stateful deployment deployments secret secrets role "
+    "roles account accounts user creating pending failed succeeded terminating crash loop back off"))
+# Surnames (`McNamara`, `DeVault`, `DuMars`) are people, which the schema has no class for.
+_SURNAME = re.compile(r"(?:Mc|Mac|De|Di|Du|La|Le|Van|Von)[A-Z][a-z]+")
+_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
+def api_vocabulary(word: str) -> bool:
+    """Whether a mixed-case word is made only of Kubernetes API words (`PodGroup`, `CPUManager`)."""
+    parts = _PARTS.findall(word)
+    return len(parts) >= 2 and all(part.lower() in _API_WORDS or part.isdigit() for part in parts)
+
+
 def name_spans(text: str, known: Callable[[str], bool]) -> list[tuple[int, int, str]]:
     """(start, end, word) of mixed-case names in `text` (a masked view) that no alias covers."""
     out = []
     for match in _NAME.finditer(text):
         word = match.group(1)
         key = word.lower()
-        if key in _NOT_NAMES or len(word) < 4 or known(key) or len(_HUMPS.findall(word)) >= 2:
+        if (key in _NOT_NAMES or len(word) < 4 or known(key) or len(_HUMPS.findall(word)) >= 2
+                or api_vocabulary(word) or _SURNAME.fullmatch(word)):
             continue
         out.append((match.start(1), match.end(1), word))
     return out
