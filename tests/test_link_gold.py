@@ -29,7 +29,7 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 # on: once scored they only guard against regressions. Splits tuned on since hold the targets.
 # final-2 is below the recall target on one ADT/F5 sponsor line; final-5 and final-6 are below it on one-off
 # names of DevOps'ish the base lacks (each was scored once before it was tuned on: tests/gold/README.md).
-FLOORS = {"final-2": (0.97, 0.94), "final-5": (0.99, 0.92), "final-6": (0.99, 0.90)}
+FLOORS = {"final-2": (0.97, 0.94), "final-5": (0.99, 0.92), "final-6": (0.99, 0.90), "final-7": (0.97, 0.90)}
 TUNED = ("dev", "held-out", "unseen")
 
 
