@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
-SPLITS = ("dev", "held-out", "unseen", "final", "final-2", "final-3", "final-4", "final-5", "final-6", "final-7")
+SPLITS = (
+    "dev", "held-out", "unseen", "final", "final-2", "final-3", "final-4", "final-5", "final-6", "final-7",
+)
 SCORED_TYPES = frozenset({"Project", "Organization", "Product", "Specification", "Proposal"})
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_GOLD = ROOT / "tests" / "gold"

@@ -22,6 +22,8 @@ _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 # Full-width ASCII (U+FF01..U+FF5E) -> ASCII, plus spaces that are not U+0020.
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
+# Typographic apostrophes: "Let’s Encrypt", "Lowe’s" are written with U+2019 as often as with '.
+_FOLD.update({0x2019: 0x27, 0x2018: 0x27, 0x02BC: 0x27})
 
 # Regions never linked by alias. Order does not matter: the union is masked.
 _MASK_PATTERNS = (
@@ -87,7 +89,7 @@ _FOLDABLE = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
 
 
 def fold(text: str) -> str:
-    """Full-width ASCII and non-ASCII spaces folded to ASCII; same length as `text`."""
+    """Full-width ASCII, odd spaces and typographic apostrophes folded to ASCII; same length as `text`."""
     return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
