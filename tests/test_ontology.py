@@ -375,3 +375,26 @@ def test_cached_load_is_fast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     again = load_base()
     assert len(again) >= 2500
     assert time.perf_counter() - started < 0.5
+
+
+def test_curation_checker_reports_collisions_urls_and_words(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    new = tmp_path / "new.yaml"
+    new.write_text(
+        "- slug: another-knative\n  type: Project\n  label: Knative\n  homepage: https://knative.dev/\n"
+        "  source: curated\n\n- slug: banana-tool\n  type: Project\n  label: Banana\n  source: curated\n",
+        encoding="utf-8",
+    )
+    script = Path(__file__).resolve().parents[1] / "scripts" / "check_curation.py"
+    done = subprocess.run([sys.executable, str(script), str(new), "--no-gold"], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert "URL another-knative: https://knative.dev/ is already claimed by 'knative'" in done.stdout
+    assert "NAME another-knative: 'Knative' is already a name of ['knative']" in done.stdout
+    assert "WORD banana-tool: 'Banana'" in done.stdout
+    assert "2 new entities, 3 problems" in done.stdout
+    missing = subprocess.run([sys.executable, str(script), str(tmp_path / "nope.yaml")], capture_output=True,
+                             text=True)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
