@@ -31,8 +31,8 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 # on one-off names of DevOps'ish the base lacks (each was scored once before it was tuned on: see
 # tests/gold/README.md).
 FLOORS = {
-    "final-2": (0.97, 0.94), "final-5": (0.99, 0.92), "final-6": (0.98, 0.92), "final-7": (0.98, 0.92),
-    "final-8": (0.98, 0.87),
+    "final-2": (0.97, 0.94), "final-5": (0.99, 0.92), "final-6": (0.98, 0.93), "final-7": (0.98, 0.93),
+    "final-8": (0.98, 0.89),
 }
 TUNED = ("dev", "held-out", "unseen")
 

@@ -4,7 +4,8 @@ An ambiguous name (`Honeycomb`, `Gremlin`) needs evidence to link. Written with 
 a list whose other members all link to entities of the same type, the list is that evidence: a sponsor line
 or a comparison names companies or tools side by side. The list must hold at least three names, the
 neighbours on both sides must be separated from it by a list separator only, and the entity must have the
-type of its neighbours; a lower-case or common-usage hit (`a kind of`) never qualifies.
+type of its neighbours (projects and products count as one: software); a lower-case or common-usage hit
+(`a kind of`) never qualifies.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kg.models import EntityRecord
 
 _SEPARATOR = re.compile(r"\s*(?:[,，、;]\s*(?:(?:and|or|&)\s+)?|\s(?:and|or|&)\s+|\s*/\s*)", re.I)
 MIN_MEMBERS = 3
+_SOFTWARE = frozenset({"Project", "Product"})
 
 
 def list_members(
@@ -47,10 +49,11 @@ def list_members(
         if members < MIN_MEMBERS:
             continue
         types = {entities[n.slug].type for n in neighbours if n.slug in entities}
-        if len(types) != 1:
+        # Software lists mix projects and products ("Vim, Atom, Sublime Text"); other lists keep one type.
+        wanted = types if types <= _SOFTWARE else types if len(types) == 1 else set()
+        if not wanted or "Concept" in wanted:
             continue
-        wanted = types.pop()
-        slugs = sorted({e.slug for e in hit.entries if e.slug in entities and entities[e.slug].type == wanted
+        slugs = sorted({e.slug for e in hit.entries if e.slug in entities and entities[e.slug].type in wanted
                         and case_ok(e, hit.surface) and e.text == hit.surface})
         if len(slugs) == 1:
             out.append(Accepted(hit.start, hit.end, slugs[0], CONFIDENCE_AMBIGUOUS))

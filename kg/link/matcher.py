@@ -27,7 +27,8 @@ HYPHEN_SUFFIXES = frozenset(
     str.split(
         "based native compatible powered like style friendly specific related centric aware ready enabled "
     "driven first focused certified conformant only managed hosted backed built centered oriented "
-        "integrated style flavored approved sponsored"
+        "integrated style flavored approved sponsored initiated led owned funded made supported designed "
+        "inspired maintained developed created compliant"
     )
 )
 # `Rook.io`, `Knative.dev`: a name followed by its site's top-level domain is still the name.

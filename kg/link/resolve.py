@@ -161,6 +161,20 @@ def proper_noun(text: str, start: int, end: int) -> bool:
     return not nxt.isupper()
 
 
+def beside_chinese(text: str, start: int, end: int) -> bool:
+    """Whether the Latin word at text[start:end] stands next to Chinese text ("支持 spring cloud", "Grpc
+    模块"): Chinese writers type names in any case, and there a Latin word is a name, not an English word."""
+    if not text:
+        return False
+    before = start - 1
+    while before >= 0 and text[before] in " \t":
+        before -= 1
+    after = end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    return (before >= 0 and _is_cjk(text[before])) or (after < len(text) and _is_cjk(text[after]))
+
+
 def _usable(hit: Hit) -> tuple[AliasEntry, ...]:
     """The entries of `hit` its surface may stand for (case rules); most hits have one entry."""
     entries = hit.entries
@@ -271,7 +285,8 @@ def resolve_hit(
     labelled = {e.slug for e in hit.entries if not e.ambiguous and e.slug in entities
                 and entities[e.slug].label.casefold() == hit.surface.casefold() and case_ok(e, hit.surface)}
     for entry in hit.entries:
-        if not case_ok(entry, hit.surface) or entry.slug not in entities:
+        if entry.slug not in entities or not (case_ok(entry, hit.surface) or (
+                hit.surface.lower() == entry.text.lower() and beside_chinese(text, hit.start, hit.end))):
             continue
         if (labelled and entry.slug not in labelled and entry.ambiguous
                 and not any(_has_word(item_text_lower, w) for w in _context_words(entities[entry.slug]))):
