@@ -61,7 +61,7 @@ def type_search(b: Browser, query: str) -> list[str]:
 
 
 def test_page_loads_from_file_with_no_other_request(browser: Browser, page: Path) -> None:
-    seconds = browser.open(page)
+    browser.open(page)  # first-paint time is measured by benchmarks/bench_explore.py, not asserted here
     urls = browser.requests()
     assert urls == [page.resolve().as_uri()], urls
     problems = [m for m in browser.console() if "Refused" in m or "Uncaught" in m or "Error" in m]
@@ -69,7 +69,6 @@ def test_page_loads_from_file_with_no_other_request(browser: Browser, page: Path
     assert status(browser) == (6, 5)  # entities (issues are off until toggled); co-mentions + basedOn
     assert text(browser, "#period-label") == "all time"
     browser.screenshot(SHOTS / "explore-loaded.png")
-    assert seconds < 10
 
 
 def test_search_finds_by_english_name_chinese_label_and_alias(opened: Browser) -> None:
