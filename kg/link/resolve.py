@@ -138,12 +138,7 @@ def _is_cjk(char: str) -> bool:
 
 def proper_noun(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] (capitalised) sits inside lower-case running text or Chinese text."""
-    before = start - 1
-    while before >= 0 and text[before] in " \t":
-        before -= 1
-    after = end
-    while after < len(text) and text[after] in " \t":
-        after += 1
+    before, after = _around(text, start, end)
     prev = text[before] if before >= 0 else "\n"
     nxt = text[after] if after < len(text) else "\n"
     if _is_cjk(prev) or (_is_cjk(nxt) and prev not in _SENTENCE_OPENERS):
@@ -166,13 +161,19 @@ def beside_chinese(text: str, start: int, end: int) -> bool:
     模块"): Chinese writers type names in any case, and there a Latin word is a name, not an English word."""
     if not text:
         return False
+    before, after = _around(text, start, end)
+    return (before >= 0 and _is_cjk(text[before])) or (after < len(text) and _is_cjk(text[after]))
+
+
+def _around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Positions of the characters before and after text[start:end], spaces and tabs skipped."""
     before = start - 1
     while before >= 0 and text[before] in " \t":
         before -= 1
     after = end
     while after < len(text) and text[after] in " \t":
         after += 1
-    return (before >= 0 and _is_cjk(text[before])) or (after < len(text) and _is_cjk(text[after]))
+    return before, after
 
 
 def _usable(hit: Hit) -> tuple[AliasEntry, ...]:
