@@ -1,89 +1,100 @@
 """Names in a list of names: "Google, Microsoft, Gremlin, Honeycomb, Adobe, AWS, and more".
 
-An ambiguous name (`Honeycomb`, `Gremlin`) needs evidence to link. Written with its capital as one member of
-a list whose other members all link to entities of the same type, the list is that evidence: a sponsor line
-or a comparison names companies or tools side by side. The list must hold at least three names, the
-neighbours on both sides must be separated from it by a list separator only, and the entity must have the
-type of its neighbours (projects and products count as one: software); a lower-case or common-usage hit
-(`a kind of`) never qualifies.
+An ambiguous name (`Honeycomb`, `Gremlin`) needs evidence to link. As one member of a list of names that
+holds at least one linked name, the list is that evidence: a sponsor line or a comparison names companies or
+tools side by side. A list is a run of at least three names (alias hits) separated by list separators only;
+the member must have the type of the list's linked names (projects and products count as one: software).
+A member keeps its capital ("Honeycomb") unless the whole list is written in lower case ("istio,
+ambassador, contour") or stands in Chinese text ("mysql、consul 或 leaf"), where case says nothing.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Mapping, Sequence
 
-from kg.link.matcher import Hit, case_ok
-from kg.link.resolve import CONFIDENCE_AMBIGUOUS, Accepted
+from kg.link.matcher import AliasEntry, Hit, case_ok
+from kg.link.resolve import CONFIDENCE_AMBIGUOUS, GENERATED_SOURCES, Accepted, beside_chinese
 from kg.models import EntityRecord
 
-_SEPARATOR = re.compile(r"\s*(?:[,，、;]\s*(?:(?:and|or|&)\s+)?|\s(?:and|or|&)\s+|\s*/\s*)", re.I)
+_SEPARATOR = re.compile(
+    r"\s*(?:[,，、;]\s*(?:(?:and|or|&|和|或|及)\s*)?|\s(?:and|or|&)\s+|\s*(?:/|和|或|及)\s*)", re.I)
 MIN_MEMBERS = 3
 _SOFTWARE = frozenset({"Project", "Product"})
+_NAMES = _SOFTWARE | {"Organization"}
 
 
 def list_members(
     rejected: Sequence[Hit], accepted: Sequence[Accepted], text: str, entities: Mapping[str, EntityRecord],
 ) -> list[Accepted]:
-    """The rejected hits that are members of a list of linked names, resolved to their neighbours' type."""
-    if not rejected or len(accepted) < MIN_MEMBERS - 1:
+    """The rejected hits that are members of a list of linked names, resolved to the linked names' type."""
+    if not rejected or not accepted:
         return []
-    ordered = sorted(accepted, key=lambda a: a.start)
-    starts = [a.start for a in ordered]
+    names: list[tuple[int, int, Accepted | Hit]] = [(a.start, a.end, a) for a in accepted]
+    names += [(h.start, h.end, h) for h in _longest(rejected, accepted)]
+    names.sort(key=lambda n: n[0])
     out: list[Accepted] = []
-    for hit in rejected:
-        if not hit.surface[:1].isupper():
+    for run in _runs(names, text):
+        if len(run) < MIN_MEMBERS:
             continue
-        before = _neighbour(ordered, starts, hit, text, left=True)
-        after = _neighbour(ordered, starts, hit, text, left=False)
-        neighbours = [n for n in (before, after) if n is not None]
-        if not neighbours:
+        linked = [n for n in run if isinstance(n, Accepted)]
+        # The member takes a type of the linked names ("Vim, Atom, Sublime Text": software), else any name.
+        wanted = {entities[n.slug].type for n in linked if n.slug in entities} & _NAMES
+        if not wanted:
             continue
-        # A third member: the one beyond the neighbour on a side, or the other side's neighbour.
-        members = 1 + len(neighbours)
-        if members < MIN_MEMBERS:
-            side = neighbours[0]
-            beyond = _chain_step(ordered, starts, side, text, left=side is before)
-            members += beyond is not None
-        if members < MIN_MEMBERS:
-            continue
-        types = {entities[n.slug].type for n in neighbours if n.slug in entities}
-        # Software lists mix projects and products ("Vim, Atom, Sublime Text"); other lists keep one type.
-        wanted = types if types <= _SOFTWARE else types if len(types) == 1 else set()
-        if not wanted or "Concept" in wanted:
-            continue
-        slugs = sorted({e.slug for e in hit.entries if e.slug in entities and entities[e.slug].type in wanted
-                        and case_ok(e, hit.surface) and e.text == hit.surface})
-        if len(slugs) == 1:
-            out.append(Accepted(hit.start, hit.end, slugs[0], CONFIDENCE_AMBIGUOUS))
+        lower_list = all(text[n.start:n.end].islower() for n in linked)
+        for hit in run:
+            if isinstance(hit, Accepted):
+                continue
+            folded = not hit.surface[:1].isupper() and (
+                lower_list or beside_chinese(text, hit.start, hit.end))
+            if not hit.surface[:1].isupper() and not folded:
+                continue
+            written = [e for e in hit.entries if e.slug in entities and _written_as(e, hit.surface, folded)]
+            slugs = sorted({e.slug for e in written if entities[e.slug].type in wanted})
+            if not slugs:  # companies and their tools side by side: "OpenAI, AWS, Cursor, GitHub"
+                slugs = sorted({e.slug for e in written if entities[e.slug].type in _NAMES})
+            if len(slugs) > 1:  # a curated entity before one imported from a list
+                slugs = [s for s in slugs if not (entities[s].source or "").startswith(GENERATED_SOURCES)]
+            if len(slugs) == 1:
+                out.append(Accepted(hit.start, hit.end, slugs[0], CONFIDENCE_AMBIGUOUS))
     return out
 
 
-def _neighbour(ordered: Sequence[Accepted], starts: list[int], hit: Hit, text: str,
-               left: bool) -> Accepted | None:
-    index = bisect.bisect_left(starts, hit.start)
-    if left:
-        if index == 0:
-            return None
-        other = ordered[index - 1]
-        gap = text[other.end:hit.start]
-    else:
-        while index < len(ordered) and ordered[index].start < hit.end:
-            index += 1
-        if index == len(ordered):
-            return None
-        other = ordered[index]
-        gap = text[hit.end:other.start]
-    return other if _SEPARATOR.fullmatch(gap) else None
+def _written_as(entry: AliasEntry, surface: str, folded: bool) -> bool:
+    if folded:
+        return entry.text.lower() == surface.lower()
+    return entry.text == surface and case_ok(entry, surface)
 
 
-def _chain_step(ordered: Sequence[Accepted], starts: list[int], member: Accepted, text: str,
-                left: bool) -> Accepted | None:
-    index = starts.index(member.start)
-    step = index - 1 if left else index + 1
-    if not 0 <= step < len(ordered):
-        return None
-    other = ordered[step]
-    gap = text[other.end:member.start] if left else text[member.end:other.start]
-    return other if _SEPARATOR.fullmatch(gap) else None
+def _longest(rejected: Sequence[Hit], accepted: Sequence[Accepted]) -> list[Hit]:
+    """Rejected hits that overlap no linked name and no longer rejected hit."""
+    taken = sorted((a.start, a.end) for a in accepted)
+    out: list[Hit] = []
+    last_end = -1
+    for hit in sorted(rejected, key=lambda h: (h.start, -(h.end - h.start))):
+        if hit.start < last_end or any(s < hit.end and hit.start < e for s, e in taken):
+            continue
+        out.append(hit)
+        last_end = hit.end
+    return out
+
+
+def _runs(names: list[tuple[int, int, Accepted | Hit]], text: str) -> list[list[Accepted | Hit]]:
+    """Maximal runs of names separated by list separators only."""
+    runs: list[list[Accepted | Hit]] = []
+    run: list[Accepted | Hit] = []
+    last_end = -1
+    for start, end, name in names:
+        if start < last_end:  # overlaps the previous name: not a separate member
+            continue
+        if run and _SEPARATOR.fullmatch(text[last_end:start]):
+            run.append(name)
+        else:
+            if run:
+                runs.append(run)
+            run = [name]
+        last_end = end
+    if run:
+        runs.append(run)
+    return runs
