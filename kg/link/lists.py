@@ -5,7 +5,8 @@ holds at least one linked name, the list is that evidence: a sponsor line or a c
 tools side by side. A list is a run of at least three names (alias hits) separated by list separators only;
 the member must have the type of the list's linked names (projects and products count as one: software).
 A member keeps its capital ("Honeycomb") unless the whole list is written in lower case ("istio,
-ambassador, contour") or stands in Chinese text ("mysql、consul 或 leaf"), where case says nothing.
+ambassador, contour") or stands in Chinese text ("mysql、consul 或 leaf"), where case says nothing; a name
+that is no English word may be written in lower case among capitalised ones ("Cortex, dapr, Dragonfly").
 """
 
 from __future__ import annotations
@@ -48,8 +49,6 @@ def list_members(
                 continue
             folded = not hit.surface[:1].isupper() and (
                 lower_list or beside_chinese(text, hit.start, hit.end))
-            if not hit.surface[:1].isupper() and not folded:
-                continue
             written = [e for e in hit.entries if e.slug in entities and _written_as(e, hit.surface, folded)]
             slugs = sorted({e.slug for e in written if entities[e.slug].type in wanted})
             if not slugs:  # companies and their tools side by side: "OpenAI, AWS, Cursor, GitHub"
@@ -64,6 +63,8 @@ def list_members(
 def _written_as(entry: AliasEntry, surface: str, folded: bool) -> bool:
     if folded:
         return entry.text.lower() == surface.lower()
+    if surface.islower():  # `dapr` among capitalised names: a name that is no word, in lower case
+        return not entry.word and not entry.text.isupper() and entry.text.lower() == surface
     return entry.text == surface and case_ok(entry, surface)
 
 

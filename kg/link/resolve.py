@@ -150,10 +150,44 @@ def proper_noun(text: str, start: int, end: int) -> bool:
         word_start -= 1
     while word_start < before and not text[word_start].isalnum():  # `"Weave` starts with W
         word_start += 1
-    if text[word_start].isupper():  # "Can Kubernetes Keep a Secret": a headline, not running text
+    if text[word_start].isupper() and not (_opener_word(text, word_start, before + 1)
+                                           and _running_after(text, end)):
+        # "Can Kubernetes Keep a Secret": a headline; but "Incorporating Slack as a primary medium" is a
+        # sentence whose first word has the capital.
         return False
     # "a Slack outage" yes; "Using Podman and Docker Compose" (Title Case) no.
     return not nxt.isupper()
+
+
+_SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "nor", "of", "in", "on", "at", "to", "for", "with",
+                          "as", "by", "from", "via", "vs", "is", "are"})
+
+
+def _opener_word(text: str, word_start: int, word_end: int) -> bool:
+    """Whether text[word_start:word_end] opens its sentence and is a function word or a gerund ("The SEC",
+    "As Apache", "Incorporating Slack"), not a name ("Alexander Rubin") or a noun ("Chocolate Factory")."""
+    at = word_start - 1
+    while at >= 0 and text[at] in " \t":
+        at -= 1
+    if at >= 0 and text[at] not in _SENTENCE_OPENERS:
+        return False
+    word = text[word_start:word_end].lower()
+    return word in _SMALL_WORDS or (word.endswith("ing") and not word.endswith("thing") and len(word) > 5
+                                    and word.isalpha())
+
+
+def _running_after(text: str, end: int) -> bool:
+    """Whether lower-case words carry on the sentence after `end` ("as a primary communication medium"), as
+    running text does and a Title Case headline ("and Docker Compose") does not."""
+    words = re.findall(r"[^\W\d_][\w'’-]*|[.!?:;\n]", text[end:end + 80])
+    content = 0
+    for word in words[:6]:
+        if not word[0].isalpha():
+            break
+        if word[0].isupper():
+            return False
+        content += word not in _SMALL_WORDS
+    return content >= 2
 
 
 def beside_chinese(text: str, start: int, end: int) -> bool:
