@@ -348,6 +348,9 @@ class _DocumentLinker:
         for acc in kept:
             start, end = view.source_span(acc.start, acc.end)
             self._add(items[acc.start], acc.slug, start, end, "alias", acc.confidence)
+            owner = self._owner_prefix(view.folded[acc.start:acc.end], acc.slug)
+            if owner is not None:
+                self._add(items[acc.start], owner[0], start, start + owner[1], "alias", CONFIDENCE["org"])
         # A link whose anchor already names its entity needs no second mention.
         alias_starts: dict[tuple[int, str], list[int]] = {}
         for f in self.found:
@@ -355,6 +358,22 @@ class _DocumentLinker:
                 alias_starts.setdefault((f[0].position, f[1]), []).append(f[2])
         self.found = [f for f in self.found if f[4] != "url" or not _covered(f, alias_starts)]
         return [(acc, items[acc.start]) for acc in kept]
+
+    def _owner_prefix(self, surface: str, slug: str) -> tuple[str, int] | None:
+        """The owner a name is written with when that is not the name's own label: `AWS EC2` (Amazon EC2)
+        and `Heptio Ark` (Velero) name AWS and Heptio too; `Amazon EKS`, a label, names one product."""
+        entity = self.entities[slug]
+        first = entity.label.split(" ", 1)[0]
+        if " " not in surface or surface.split(" ", 1)[0] == first:
+            return None
+        for owner_slug in (entity.organization, entity.part_of):
+            owner = self.entities.get(owner_slug or "")
+            if owner is None or owner.type != "Organization":
+                continue
+            for name in (owner.label, *(a.text for a in owner.aliases if not a.ambiguous)):
+                if surface.startswith(name + " ") and name != surface:
+                    return owner_slug, len(name)
+        return None
 
     def _apply_rules(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
         for acc, item in accepted:
