@@ -61,6 +61,15 @@ CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "rule": 0
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
 
 
+def _is_homepage(entity: EntityRecord, host: str, path: str) -> bool:
+    """Whether a bare URL is the entity's home page itself ("a free trial at www.cloudzero.com"), which
+    names it; any other page of its site (`https://tanzu.vmware.com/...`) does not."""
+    if path.strip("/") or not entity.homepage:
+        return False
+    home_host, home_path = url_rules.split_url(entity.homepage)
+    return not home_path.strip("/") and home_host == host
+
+
 class Linker:
     """Links documents against one EntityBase; `version` changes whenever the base or this code does."""
 
@@ -251,7 +260,8 @@ class _DocumentLinker:
         entity = self.entities[slug]
         # Only the entity's own names count: `[SRE at Google](https://cloud.google.com/blog/...)` names
         # Google, not Google Cloud, whose site it is.
-        if not bare and names_entity(entity, self.document.source[start:end], ()):
+        if (names_entity(entity, self.document.source[start:end], ()) if not bare
+                else _is_homepage(entity, host, path)):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
 
     def _link_github(
