@@ -179,11 +179,15 @@ class KnowledgeGraph:
         return pd.DataFrame(records, columns=columns)
 
     def co_mentions(self, entity: str, limit: int = 20) -> pd.DataFrame:
-        """Entities named in the same items as `entity`: entity, label, type, items (most shared first)."""
+        """Entities named in the same items as `entity`: entity, label, type, items (most shared first).
+        Titles are left out: a post's title lists the topics of the whole issue."""
         import pandas as pd
 
         slug = self.resolve(entity)
-        items = select(Mention.item_id).where(Mention.entity_slug == slug).distinct().scalar_subquery()
+        items = (
+            select(Mention.item_id).join(Item, Item.id == Mention.item_id)
+            .where(Mention.entity_slug == slug, Item.kind != "title").distinct().scalar_subquery()
+        )  # fmt: skip
         stmt = (
             select(Mention.entity_slug, Entity.label, Entity.type,
                    func.count(func.distinct(Mention.item_id)).label("items"))

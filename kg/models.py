@@ -51,7 +51,7 @@ class ItemRecord:
 
     position: int
     section_path: tuple[str, ...]
-    kind: str  # bullet | numbered | heading | paragraph
+    kind: str  # title | bullet | numbered | heading | paragraph
     start: int
     end: int
     text: str

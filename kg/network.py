@@ -39,10 +39,11 @@ def _entities(store: Store) -> dict[str, dict[str, Any]]:
 
 def _item_mentions(
     store: Store, since: dt.date | None, until: dt.date | None
-) -> list[tuple[int, str, dt.date | None, int]]:
-    """(item id, entity, issue date, mention count) for every entity named in an item, in item order."""
+) -> list[tuple[int, str, dt.date | None, int, bool]]:
+    """(item id, entity, issue date, mention count, whether the item is a title) for every entity named in
+    an item, in item order."""
     stmt = (
-        select(Mention.item_id, Mention.entity_slug, Document.published_date, Mention.id)
+        select(Mention.item_id, Mention.entity_slug, Document.published_date, Mention.id, Item.kind)
         .join(Item, Item.id == Mention.item_id)
         .join(Document, Document.id == Item.document_id)
     )
@@ -52,12 +53,13 @@ def _item_mentions(
         stmt = stmt.where(Document.published_date <= until)
     counted: dict[tuple[int, str], list[Any]] = {}
     with store.engine.connect() as conn:
-        for item_id, slug, date, _mid in conn.execute(stmt.order_by(Mention.item_id, Mention.entity_slug)):
+        rows = conn.execute(stmt.order_by(Mention.item_id, Mention.entity_slug))
+        for item_id, slug, date, _mid, kind in rows:
             key = (item_id, slug)
             if key in counted:
                 counted[key][3] += 1
             else:
-                counted[key] = [item_id, slug, date, 1]
+                counted[key] = [item_id, slug, date, 1, kind == "title"]
     return [tuple(v) for v in counted.values()]  # type: ignore[misc]
 
 
@@ -95,7 +97,7 @@ def co_mention_graph(
     graph = nx.Graph()
     by_item: dict[int, list[tuple[str, dt.date | None]]] = defaultdict(list)
     nodes: dict[str, dict[str, Any]] = {}
-    for item_id, slug, date, count in _item_mentions(store, since, until):
+    for item_id, slug, date, count, in_title in _item_mentions(store, since, until):
         entity = entities.get(slug)
         if entity is None or (wanted and entity["type"] not in wanted):
             continue
@@ -107,7 +109,8 @@ def co_mention_graph(
         node["items"] += 1
         node["first_seen"] = _seen(node["first_seen"], date, True)
         node["last_seen"] = _seen(node["last_seen"], date, False)
-        by_item[item_id].append((slug, date))
+        if not in_title:  # a title lists a whole issue's topics: no co-mentions
+            by_item[item_id].append((slug, date))
     edges: dict[tuple[str, str], list[Any]] = {}
     for named in by_item.values():
         date = named[0][1]

@@ -96,6 +96,7 @@ def co_mentions_sparql(graph: Any) -> dict[frozenset[str], int]:
     rows = _sparql(graph, """
         SELECT ?a ?b (COUNT(DISTINCT ?item) AS ?n) WHERE {
             ?item a cnkg:Item ; schema:mentions ?a , ?b .
+            FILTER NOT EXISTS { ?item cnkg:kind "title" }
             FILTER (STR(?a) < STR(?b))
         } GROUP BY ?a ?b""")  # fmt: skip
     return {frozenset((_slug(r["a"]), _slug(r["b"]))): int(r["n"]) for r in rows}

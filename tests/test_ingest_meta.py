@@ -120,7 +120,7 @@ def test_toml_and_json_front_matter_are_parsed() -> None:
         2019, 4, 16, 19, 35, 39, tzinfo=dt.timezone(dt.timedelta(hours=8))
     )
     doc = parse("p.md", '{\n  "title": "J",\n  "date": "2019-04-16",\n  "tags": ["a"]\n}\n\n- item\n')
-    assert (doc.title, doc.published_at, doc.tags, doc.items[0].text) == ("J", "2019-04-16", ("a",), "item")  # type: ignore[attr-defined]
+    assert (doc.title, doc.published_at, doc.tags, doc.items[1].text) == ("J", "2019-04-16", ("a",), "item")  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -261,10 +261,10 @@ def test_impossible_date_in_a_jekyll_file_name_is_rejected() -> None:
 def test_date_falls_back_to_file_name_then_body_line_then_unknown() -> None:
     assert parse("/x/lwkd/2018-01-14-update.md", "---\ntitle: x\n---\n").published_at == "2018-01-14"  # type: ignore[attr-defined]
     tgik = parse("/x/tgik/009/README.md", "# Finishing\n\n- Hosted by @jbeda\n- Recording date: 2017-09-15\n")
-    assert (tgik.published_date, tgik.metadata["date_source"], tgik.items) == (  # type: ignore[attr-defined]
+    assert (tgik.published_date, tgik.metadata["date_source"], [it.kind for it in tgik.items]) == (  # type: ignore[attr-defined]
         dt.date(2017, 9, 15),
         "body",
-        (),
+        ["title"],
     )
     undated = parse("/x/tgik/128/README.md", "# Ep\n\nno date here\n")
     assert (undated.published_date, undated.metadata["date_source"]) == (None, "unknown")  # type: ignore[attr-defined]
@@ -336,9 +336,9 @@ def test_issue_number(title: str | None, path: str, number: int | None) -> None:
 
 def test_leading_h1_is_the_title_not_a_section() -> None:
     doc = parse("/c/tgik/001/README.md", "# Episode 1 : Kubernetes\n\n## Notes\n\n- item\n")
-    assert (doc.title, doc.items[0].section_path) == ("Episode 1 : Kubernetes", ("Notes",))  # type: ignore[attr-defined]
+    assert (doc.title, doc.items[1].section_path) == ("Episode 1 : Kubernetes", ("Notes",))  # type: ignore[attr-defined]
     titled = parse("/c/x.md", "---\ntitle: Other\n---\n# 业界要闻\n\n- item\n")
-    assert (titled.title, titled.items[0].section_path) == ("Other", ("业界要闻",))  # type: ignore[attr-defined]
+    assert (titled.title, titled.items[1].section_path) == ("Other", ("业界要闻",))  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- discovery and reading
@@ -402,3 +402,35 @@ def test_read_bytes_refuses_absurd_sizes_and_unreadable_paths(tmp_path: Path) ->
     assert str(caught.value) == f"{tmp_path}: cannot read the file: Is a directory"
     (tmp_path / "ok.md").write_bytes(b"a" * MAX_BYTES)
     assert len(read_bytes(str(tmp_path / "ok.md"))) == MAX_BYTES
+
+
+# --------------------------------------------------------------------------- the title item
+
+
+@pytest.mark.parametrize(
+    ("source", "title"),
+    [
+        ("---\ntitle: '116: Let''s Encrypt, Hashicorp in Wired'\ndate: 2019-01-01\n---\nBody text.\n",
+         "116: Let''s Encrypt, Hashicorp in Wired"),
+        ('---\nlayout: post\ntitle: "SOFA Weekly | MOSN v1.3.0 版本发布"\n---\nBody text.\n',
+         "SOFA Weekly | MOSN v1.3.0 版本发布"),
+        ("---\ntitle: Week Ending April 21, 2019\n---\nBody text.\n", "Week Ending April 21, 2019"),
+        ('+++\ntitle = "Knative in TOML"\n+++\nBody text.\n', "Knative in TOML"),
+        ('{\n  "title": "Istio in JSON",\n  "date": "2019-04-01"\n}\nBody text.\n', "Istio in JSON"),
+        ("# Episode 152 : Cluster Testing With Sonobuoy\n\nBody text.\n",
+         "Episode 152 : Cluster Testing With Sonobuoy"),
+    ],
+    ids=["yaml-single-quoted", "yaml-double-quoted", "yaml-plain", "toml", "json", "leading-h1"],
+)
+def test_the_title_is_the_first_item_with_its_exact_span(source: str, title: str) -> None:
+    doc = parse("p.md", source)
+    first = doc.items[0]  # type: ignore[attr-defined]
+    assert (first.kind, first.position, first.section_path) == ("title", 0, ())
+    assert first.text == title == source[first.start:first.end]
+    assert doc.items[1].text == "Body text."  # type: ignore[attr-defined]
+
+
+def test_a_title_nested_under_another_key_or_written_over_lines_is_no_item() -> None:
+    nested = "---\nimages:\n  - title: A picture\ntitle: >\n  Folded\n  title\n---\nBody text.\n"
+    doc = parse("p.md", nested)
+    assert [it.kind for it in doc.items] == ["paragraph"]  # type: ignore[attr-defined]

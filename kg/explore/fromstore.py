@@ -80,6 +80,7 @@ def load_graph(
                 Mention.char_end,
                 Item.document_id,
                 Item.char_start,
+                Item.kind,
             ).join(Item, Item.id == Mention.item_id)
         ).all()
         relation_rows = conn.execute(
@@ -101,7 +102,7 @@ def load_graph(
     keep = {slug for slug, n in counts.items() if n >= min_mentions}
     item_entities: dict[int, set[str]] = defaultdict(set)
     for m in mentions:
-        if m[0] in keep:
+        if m[0] in keep and m[6] != "title":  # a title lists a whole issue's topics: no co-mentions
             item_entities[m[1]].add(m[0])
     pairs = _co_mention_items(item_entities)
     relations = [r for r in relation_rows if r[3] in docs and r[0] in keep and r[2] in keep]
@@ -144,7 +145,7 @@ def load_graph(
     # Evidence: newest items first; the excerpt and first link are read only for the items kept.
     per_node: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)  # (day, item, start, end)
     seen_item: set[tuple[int, int]] = set()
-    for slug, item_id, start, end, doc_id, item_start in mentions:
+    for slug, item_id, start, end, doc_id, item_start, _kind in mentions:
         node = index.get(slug)
         if node is None:
             continue
@@ -330,7 +331,7 @@ def _add_issue_nodes(
 ) -> None:
     """Each issue becomes a node linked to the entities it mentions (edge weight: mentions in that issue)."""
     per_doc: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for slug, _item, _s, _e, doc_id, _is in mentions:
+    for slug, _item, _s, _e, doc_id, _is, _kind in mentions:
         if slug in index:
             per_doc[doc_id][index[slug]] += 1
     day_index = {day: i for i, day in enumerate(data.days)}

@@ -51,6 +51,32 @@ class FrontMatter:
 
 NO_FRONT_MATTER = FrontMatter({}, "none", 0, "", 1)
 
+# `title: '116: Licenses'`, `title = "..."`, `"title": "...",`: the value's span on its own line.
+_TITLE_LINE = re.compile(
+    r"^[ \t]*[\"']?title[\"']?[ \t]*[:=][ \t]*"
+    r"(?:\"(?P<dq>[^\"\n]*)\"|'(?P<sq>(?:[^'\n]|'')*)'|(?P<plain>[^\"'|>\s][^\n]*?))[ \t]*,?[ \t]*\r?$",
+    re.MULTILINE,
+)
+
+
+def front_title_span(text: str, front: FrontMatter) -> tuple[int, int] | None:
+    """Where the front matter's title is written in `text` (a one-line value), for the title item."""
+    if front.format == "none" or not str(front.data.get("title") or "").strip():
+        return None
+    title = str(front.data["title"]).strip()
+    for match in _TITLE_LINE.finditer(text, 0, front.body_start):
+        group = next(g for g in ("dq", "sq", "plain") if match.group(g) is not None)
+        written = match.group(group).replace("''", "'") if group == "sq" else match.group(group)
+        if written.strip() == title:  # the top-level title, not a nested `title:` of another key
+            return _stripped(text, *match.span(group))
+    return None
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    return (start, end) if start < end else None
+
 
 def split_front_matter(path: str, text: str) -> FrontMatter:
     """Find and parse the front matter at the top of `text`; a post without any gets `NO_FRONT_MATTER`."""

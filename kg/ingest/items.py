@@ -12,7 +12,9 @@ Rules (tested with the fixtures in tests/fixtures/ingest/):
 - headings alone, images-only paragraphs, metadata lines, code, comments and rules are not items; a
   thematic break (like a heading) ends an open Q&A or link-heading block.
 Section paths are the plain texts of the headings above, outermost first; a leading H1 that is the post's
-title is not a section.
+title is not a section. The title itself (that H1, or the front matter's one-line `title`) is a `title` item,
+the first of the post, so that names in it link like any other; co-mention counts leave it out, since a
+title lists the topics of a whole issue.
 """
 
 from __future__ import annotations
@@ -52,9 +54,13 @@ def build_items(
     refs: Mapping[str, str],
     excluded: Sequence[tuple[int, int]],
     title_block: Block | None,
+    title_span: tuple[int, int] | None = None,
 ) -> tuple[ItemRecord, ...]:
-    """Items in document order with their section paths and links."""
+    """Items in document order with their section paths and links; the post's title, where it is written
+    (front matter or a leading H1), is the first item (`title`)."""
     spans: list[_Span] = []
+    if title_span is not None and _has_text(text[title_span[0] : title_span[1]]):
+        spans.append(_Span((), "title", *title_span))
     sections: list[tuple[int, str]] = []
     group: _Span | None = None  # an open link-heading block or Q&A
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kg.ingest.blocks import Block, plain_text, scan_blocks
 from kg.ingest.decode import decode_post
-from kg.ingest.frontmatter import split_front_matter
+from kg.ingest.frontmatter import front_title_span, split_front_matter
 from kg.ingest.items import build_items
 from kg.ingest.meta import issue_number, names, published, series_and_slug, tags, title_of
 from kg.models import DocumentRecord
@@ -33,7 +33,9 @@ def parse_post(path: str, raw: bytes, content_hash: str) -> DocumentRecord:
         + [b.meta[1] for b in meta if b.meta and b.meta[0] == "editors"]
     )
     videos = [b.meta[1] for b in meta if b.meta and b.meta[0] == "video"]
-    items = build_items(text, scan.blocks, scan.refs, scan.excluded, title_block)
+    title_span = front_title_span(text, front) if title_block is None else (title_block.start,
+                                                                            title_block.end)
+    items = build_items(text, scan.blocks, scan.refs, scan.excluded, title_block, title_span)
     return DocumentRecord(
         path=path,
         slug=slug,

@@ -4,7 +4,8 @@ Order of work for one document (all pure, given the loaded EntityBase):
 1. mask what is never linked by alias (text outside items, link URLs, code, HTML) and normalise the rest;
 2. hyperlinks: proposals (PR/issue/KEP) always; known repositories, organizations and sites when the anchor
    names them (method `url`); unknown repositories become candidates; every URL entity is evidence;
-3. aliases: one Aho-Corasick scan of the document, case and ambiguity rules, leftmost-longest (`alias`);
+3. aliases: one Aho-Corasick scan of the document, case and ambiguity rules, members of lists of names,
+   leftmost-longest, and the owner written in front of a name (`alias`);
 4. rules: releases after a project name, CVEs, `KEP-1234` in text (`rule`);
 5. candidates (mixed-case names no alias covers), sentence spans, relations (kg.relations).
 """

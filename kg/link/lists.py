@@ -47,6 +47,10 @@ def list_members(
         for hit in run:
             if isinstance(hit, Accepted):
                 continue
+            # The first and last members must be whole: not `Project Maven`, `Dark Debt`, `Apollo 11`.
+            if (hit is run[0] and _capital_word_before(text, hit.start)) or (
+                    hit is run[-1] and _capital_word_after(text, hit.end)):
+                continue
             folded = not hit.surface[:1].isupper() and (
                 lower_list or beside_chinese(text, hit.start, hit.end))
             written = [e for e in hit.entries if e.slug in entities and _written_as(e, hit.surface, folded)]
@@ -58,6 +62,35 @@ def list_members(
             if len(slugs) == 1:
                 out.append(Accepted(hit.start, hit.end, slugs[0], CONFIDENCE_AMBIGUOUS))
     return out
+
+
+def _capital_word_before(text: str, start: int) -> bool:
+    at = start
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    word = _word_before(text, at) if at < start else ""
+    # "Project Maven, Ansible" is one name; "Join Helm, Istio" and "How Apple, Ford, IBM" open a sentence.
+    return word[:1].isupper() and not _opens_sentence(text, at - len(word))
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    while start > 0 and text[start - 1] in " \t*_[":
+        start -= 1
+    return start == 0 or text[start - 1] in ".!?:;\n\"'(“‘—–-|#>"
+
+
+def _capital_word_after(text: str, end: int) -> bool:
+    at = end
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at > end and at < len(text) and (text[at].isupper() or text[at].isdigit())
+
+
+def _word_before(text: str, end: int) -> str:
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-'"):
+        start -= 1
+    return text[start:end]
 
 
 def _written_as(entry: AliasEntry, surface: str, folded: bool) -> bool:
