@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from kg.link.textprep import View, lower_same_length, strip_invisible
+from kg.ontology.generic import is_generic
 
 # Aliases this short (Latin letters) must match with their exact case: `ACK`, `EKS`, `MIG`, `Kind`.
 EXACT_CASE_MAX_LEN = 4
@@ -88,6 +89,8 @@ def case_ok(entry: AliasEntry, surface: str) -> bool:
         return False
     if not entry.exact_case:
         return True
+    if entry.ambiguous and not (entry.word or entry.plural) and _capitalised_repo_name(entry.text, surface):
+        return True  # `KubeInit` for the repository name `kubeinit`; still needs evidence
     if entry.ambiguous or entry.word:
         return False
     if entry.text.islower() and surface == entry.text[:1].upper() + entry.text[1:]:
@@ -97,6 +100,21 @@ def case_ok(entry: AliasEntry, surface: str) -> bool:
     if len(entry.text) < 4 or not entry.text.isalnum():
         return False
     return surface.isupper() or (entry.text.isupper() and surface == entry.text.capitalize())
+
+
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")  # `NetCAT` (an attack), not `KubeInit`
+# Common nouns of the trade that no dictionary lists: `Dockerfiles` and `Webhook` are not repositories.
+_TRADE_NOUNS = frozenset({
+    "chatops", "configmap", "cronjob", "daemonset", "devsecops", "dockerfile", "dockerfiles", "dotfiles",
+    "gitops", "homelab", "kubeconfig", "microservice", "microservices", "namespace", "namespaces", "playbook",
+    "playbooks", "runbook", "runbooks", "sidecar", "sidecars", "webhook", "webhooks",
+})
+
+
+def _capitalised_repo_name(alias: str, surface: str) -> bool:
+    """`KubeInit`, `Fregot`: a lower-case repository name that is no word, written as a proper noun."""
+    return (len(alias) >= 5 and alias.isalpha() and alias.islower() and surface[:1].isupper()
+            and not _TWO_CAPITALS.search(surface) and alias not in _TRADE_NOUNS and not is_generic(alias))
 
 
 class AliasIndex:

@@ -241,7 +241,8 @@ def named_here(hit: Hit, entry: AliasEntry, text: str) -> bool:
     names (`Workers`, `Steering Committee`) are often part of other names elsewhere in the document."""
     surface = hit.surface
     # One word only: a capitalised phrase (`Container Registry`, `Steering Committee`) is often a title.
-    return (entry.ambiguous and not entry.word and " " not in surface and surface == entry.text
+    return (entry.ambiguous and not entry.word and " " not in surface
+            and (surface == entry.text or (entry.text.islower() and surface.lower() == entry.text))
             and surface[:1].isupper() and not surface.isupper() and bool(text)
             and proper_noun(text, hit.start, hit.end) and _one_entity(_usable(hit)))
 
