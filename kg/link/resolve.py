@@ -143,7 +143,10 @@ def proper_noun(text: str, start: int, end: int) -> bool:
     nxt = text[after] if after < len(text) else "\n"
     if _is_cjk(prev) or (_is_cjk(nxt) and prev not in _SENTENCE_OPENERS):
         return True
-    if prev in _SENTENCE_OPENERS or not (prev.islower() or prev in ",、，"):
+    if prev in _SENTENCE_OPENERS:
+        # "Apple patches Gatekeeper bug", "Anonymous leaks data": a headline's subject doing news.
+        return _news_verb_after(text, end)
+    if not (prev.islower() or prev in ",、，"):
         return False
     word_start = before
     while word_start > 0 and not text[word_start - 1].isspace():
@@ -161,6 +164,21 @@ def proper_noun(text: str, start: int, end: int) -> bool:
 
 _SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "nor", "of", "in", "on", "at", "to", "for", "with",
                           "as", "by", "from", "via", "vs", "is", "are"})
+
+
+# Verbs of news headlines, third person: the capitalised word before one is the headline's subject.
+_NEWS_VERBS = frozenset({
+    "acquires", "adds", "agrees", "announces", "bans", "buys", "confirms", "cuts", "debuts", "delays",
+    "denies", "deprecates", "discloses", "donates", "drops", "expands", "files", "fines", "fixes", "hires",
+    "invests", "joins", "kills", "launches", "lays", "leaks", "loses", "open-sources", "opensources",
+    "patches", "pays", "plans", "raises", "rebrands", "releases", "removes", "reveals", "sells", "settles",
+    "ships", "shuts", "sues", "unveils", "warns", "wins",
+})
+
+
+def _news_verb_after(text: str, end: int) -> bool:
+    match = re.match(r"[ \t]+([a-z][a-z-]*)\b", text[end:end + 30])
+    return match is not None and match.group(1) in _NEWS_VERBS
 
 
 def _opener_word(text: str, word_start: int, word_end: int) -> bool:
