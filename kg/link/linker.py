@@ -374,17 +374,36 @@ class _DocumentLinker:
         """The owner a name is written with when that is not the name's own label: `AWS EC2` (Amazon EC2)
         and `Heptio Ark` (Velero) name AWS and Heptio too; `Amazon EKS`, a label, names one product."""
         entity = self.entities[slug]
-        first = entity.label.split(" ", 1)[0]
-        if " " not in surface or surface.split(" ", 1)[0] == first:
+        label_first = entity.label.split(" ", 1)[0]
+        if " " not in surface or surface.split(" ", 1)[0] == label_first:
             return None
         for owner_slug in (entity.organization, entity.part_of):
             owner = self.entities.get(owner_slug or "")
             if owner is None or owner.type != "Organization":
                 continue
             for name in (owner.label, *(a.text for a in owner.aliases if not a.ambiguous)):
-                if surface.startswith(name + " ") and name != surface:
+                if surface.startswith(name + " "):
                     return owner_slug, len(name)
+        # A former owner (`Heptio Contour`), unless the label carries a brand of its own or the name is the
+        # owner's parent brand (`Amazon EBS CSI driver` is AWS's: it names no second company).
+        owner = self.entities.get(entity.organization or "")
+        parents = {owner.part_of, owner.organization} if owner is not None else set()
+        if self._organization_named(label_first):
+            return None
+        at = surface.find(" ")
+        while at > 0:
+            owner_slug = self._organization_named(surface[:at])
+            if owner_slug is not None and owner_slug != slug and owner_slug not in parents:
+                return owner_slug, at
+            at = surface.find(" ", at + 1)
         return None
+
+    def _organization_named(self, name: str) -> str | None:
+        """The one organization `name` is a distinctive, exact-case alias of."""
+        owners = {e.slug for e in self.linker.index.entries(name)
+                  if e.text == name and not e.ambiguous and e.slug in self.entities
+                  and self.entities[e.slug].type == "Organization"}
+        return owners.pop() if len(owners) == 1 else None
 
     def _apply_rules(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
         for acc, item in accepted:

@@ -141,6 +141,11 @@ class AliasIndex:
         """Whether `text` (lower-case) is an alias."""
         return text in self.automaton
 
+    def entries(self, text: str) -> tuple[AliasEntry, ...]:
+        """The entries of the alias `text` (any case), or () when it is none."""
+        found = self.automaton.get(lower_same_length(text), None)
+        return found[1] if found else ()
+
     def scan(self, view: View, chunk: int = CHUNK) -> list[Hit]:
         """Every alias hit on word boundaries in the view, in order of start (overlaps kept)."""
         if self.size == 0:
