@@ -8,7 +8,9 @@ another entity; every homepage, repository or domain another entity already clai
 as one repository under a claimed GitHub owner, is reported too and may be kept on purpose); every
 unambiguous alias that is an English word or one or two letters; precision and recall on the gold splits
 with the false hits its new slugs cause; and, with --corpus, how often each new entity links in the posts
-of DIR, with sample contexts to read for wrong senses. Exit status 1 on a load error, else 0.
+of DIR, with sample contexts to read for wrong senses. `--seal SPLIT` leaves a gold split unscored, so that a
+split annotated for a later blind measurement stays unseen while curators work. Exit status 1 on a load
+error, else 0.
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", type=Path)
     parser.add_argument("--no-gold", action="store_true", help="skip scoring the gold splits")
     parser.add_argument("--corpus", type=Path, help="posts to link for sample contexts (../shared/corpus)")
+    parser.add_argument("--seal", action="append", default=[], metavar="SPLIT",
+                        help="a gold split to leave unscored (kept blind while curating); repeatable")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
@@ -117,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
 
     linker = Linker.load(root)
     if not args.no_gold:
-        score = evaluate(linker=linker)
+        from kg.link.evaluate import SPLITS
+
+        score = evaluate(linker=linker, splits=[s for s in SPLITS if s not in args.seal])
         print(f"gold: P {score.precision:.3f} R {score.recall:.3f}")
         for post in score.posts:
             caused = [slug for slug in post.false_hits if slug in new_slugs]
