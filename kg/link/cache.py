@@ -13,7 +13,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from kg.link.matcher import AliasIndex, entries_for
+from kg.link.matcher import AliasIndex, entries_for, hyphen_variants
 
 # Kinds of entity one can have several of: their names also match in the plural (`kubelets`, `MacBooks`).
 PLURAL_TYPES = frozenset({"Project", "Product"})
@@ -31,6 +31,17 @@ def build_index(base: Any) -> AliasIndex:
     for entity in base.entities.values():
         aliases = ((a.text, a.lang, a.ambiguous) for a in entity.aliases)
         entries += entries_for(entity.slug, aliases, is_word, plurals=entity.type in PLURAL_TYPES)
+    taken = {e.text.lower() for e in entries}
+    for entity in base.entities.values():
+        if entity.type not in PLURAL_TYPES:
+            continue
+        for alias in entity.aliases:
+            if alias.ambiguous:
+                continue
+            for variant, ambiguous in hyphen_variants(alias.text, is_word):
+                if variant not in taken:
+                    taken.add(variant)
+                    entries += entries_for(entity.slug, [(variant, alias.lang, ambiguous)], is_word)
     return AliasIndex(entries)
 
 

@@ -60,6 +60,10 @@ def code_version() -> str:
 
 CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "rule": 0.95}
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
+# A site named by its bare host in the text ("see landscape.cncf.io"); only a home page names an entity.
+_BARE_HOST = re.compile(
+    r"(?<![\w.@/`:-])(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|io|org|net|dev|sh|ai|app|cloud|co)"
+    r"(?![\w@/`-])(?!\.\w)")
 
 
 def _is_homepage(entity: EntityRecord, host: str, path: str) -> bool:
@@ -237,6 +241,14 @@ class _DocumentLinker:
                 continue
             url = match.group().rstrip(".,;:!?")
             self._link_url(item, url, url, start, start + len(url))
+            inside_links.append((start, start + len(url)))
+        if "." in item.text:
+            for match in _BARE_HOST.finditer(item.text):
+                start, end = match.start() + item.start, match.end() + item.start
+                # `Solo.io`, `Fly.io` written capitalised are names (aliases), not sites
+                if match.group().islower() and not any(s <= start < e for s, e in inside_links):
+                    url = f"https://{match.group()}/"
+                    self._link_url(item, url, url, start, end)  # bare: only a home page names its entity
 
     def _link_url(self, item: ItemRecord, url: str, anchor: str, start: int, end: int) -> None:
         if end <= start:
@@ -261,8 +273,15 @@ class _DocumentLinker:
         entity = self.entities[slug]
         # Only the entity's own names count: `[SRE at Google](https://cloud.google.com/blog/...)` names
         # Google, not Google Cloud, whose site it is.
-        if (names_entity(entity, self.document.source[start:end], ()) if not bare
-                else _is_homepage(entity, host, path)):
+        if not bare:
+            if names_entity(entity, self.document.source[start:end], ()):
+                self._add(item, slug, start, end, "url", CONFIDENCE["host"])
+        elif _is_homepage(entity, host, path):
+            # A company and its product may share a home page (`solo.io`, Gloo's too): the bare site is
+            # the company's.
+            owner = self.entities.get(entity.organization or "")
+            if owner is not None and owner.homepage and _is_homepage(owner, host, path):
+                slug = owner.slug
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
 
     def _link_github(

@@ -161,7 +161,8 @@ class AliasIndex:
                 # Most raw hits sit inside a longer word: reject those before the full check.
                 if start and folded[start] in word and folded[start - 1] in word:
                     continue
-                if end < size and folded[end] in word and folded[end - 1] in word:
+                if (end < size and folded[end] in word and folded[end - 1] in word
+                        and not _version_glued(folded, start, end)):
                     continue
                 if (start, end) in hits or not _bounded(folded, start, end):
                     continue
@@ -201,10 +202,18 @@ def _left_ok(text: str, start: int) -> bool:
     return True
 
 
+_GLUED_VERSION = re.compile(r"v\d+(?:(?:alpha|beta)\d*)?(?![A-Za-z0-9])")
+
+
+def _version_glued(text: str, start: int, end: int) -> bool:
+    """`OpenAPIv3`: an API version glued to a name of 4+ characters that ends in a capital."""
+    return end - start >= 4 and text[end - 1].isupper() and _GLUED_VERSION.match(text, end) is not None
+
+
 def _right_ok(text: str, end: int, start: int) -> bool:
     after = text[end]
     if _is_word(after):
-        return False
+        return _version_glued(text, start, end)
     if after in "_.-" and end + 1 < len(text) and _is_word(text[end + 1]):
         word = _WORD_AFTER_HYPHEN.match(text, end + 1)
         if after == ".":  # `Rook.io`, `kubernetes.io/docs` name the project; `k8s.gcr` does not
@@ -275,6 +284,19 @@ def entries_for(
         if plurals and not (ambiguous or word) and _pluralizable(folded, is_word):
             out.append(AliasEntry(slug, folded + "s", exact, False, lang, lower_ok, False, True))
     return out
+
+
+_HYPHENATED = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
+
+
+def hyphen_variants(text: str, is_word: Callable[[str], bool]) -> list[tuple[str, bool]]:
+    """Other spellings of a hyphenated lower-case software name, with whether each is ambiguous: written as
+    one word (`kube-dns` → `kubedns`, `KubeDNS`, `kube-proxy` → `KubeProxy`) unless that is a word. (With
+    spaces such names are mostly phrases: `release notes`, `kubectl debug`, `scheduler plugins`.)"""
+    if not _HYPHENATED.fullmatch(text):
+        return []
+    joined = text.replace("-", "")
+    return [(joined, False)] if len(joined) >= 7 and not is_word(joined) else []
 
 
 def _pluralizable(text: str, is_word: Callable[[str], bool]) -> bool:

@@ -168,11 +168,15 @@ _SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "nor", "of", "in", "on"
 
 # Verbs of news headlines, third person: the capitalised word before one is the headline's subject.
 _NEWS_VERBS = frozenset({
-    "acquires", "adds", "agrees", "announces", "bans", "buys", "confirms", "cuts", "debuts", "delays",
-    "denies", "deprecates", "discloses", "donates", "drops", "expands", "files", "fines", "fixes", "hires",
-    "invests", "joins", "kills", "launches", "lays", "leaks", "loses", "open-sources", "opensources",
-    "patches", "pays", "plans", "raises", "rebrands", "releases", "removes", "reveals", "sells", "settles",
-    "ships", "shuts", "sues", "unveils", "warns", "wins",
+    "acquires", "adds", "agrees", "announces", "bans", "brings", "buys", "confirms", "cuts", "debuts",
+    "delays", "denies", "deprecates", "discloses", "donates", "drops", "expands", "files", "fines", "fixes",
+    "hires", "introduces", "invests", "joins", "kills", "launches", "lays", "leaks", "loses",
+    "open-sources", "opensources", "patches", "pays", "plans", "raises", "rebrands", "releases", "removes",
+    "reveals", "rolls", "sells", "settles", "ships", "shuts", "slashes", "spends", "sues", "unveils",
+    "warns", "wins",
+    "acquired", "announced", "bought", "confirmed", "denied", "disclosed", "fined", "hired", "introduced",
+    "launched", "leaked", "open-sourced", "patched", "raised", "released", "revealed", "slashed", "sold",
+    "sued", "unveiled",
 })
 
 
