@@ -20,6 +20,7 @@ from kg.models import EntityRecord
 
 _SEPARATOR = re.compile(
     r"\s*(?:[,，、;]\s*(?:(?:and|or|&|和|或|及)\s*)?|\s(?:and|or|&)\s+|\s*(?:/|和|或|及)\s*)", re.I)
+_UNNAMED_MEMBERS = re.compile(rf"(?:{_SEPARATOR.pattern}[A-Za-z][\w.+#-]{{1,29}})+{_SEPARATOR.pattern}", re.I)
 MIN_MEMBERS = 3
 _SOFTWARE = frozenset({"Project", "Product"})
 _NAMES = _SOFTWARE | {"Organization"}
@@ -35,8 +36,8 @@ def list_members(
     names += [(h.start, h.end, h) for h in _longest(rejected, accepted)]
     names.sort(key=lambda n: n[0])
     out: list[Accepted] = []
-    for run in _runs(names, text):
-        if len(run) < MIN_MEMBERS:
+    for run, others in _runs(names, text):
+        if len(run) + others < MIN_MEMBERS:
             continue
         linked = [n for n in run if isinstance(n, Accepted)]
         # The member takes a type of the linked names ("Vim, Atom, Sublime Text": software), else any name.
@@ -114,21 +115,27 @@ def _longest(rejected: Sequence[Hit], accepted: Sequence[Accepted]) -> list[Hit]
     return out
 
 
-def _runs(names: list[tuple[int, int, Accepted | Hit]], text: str) -> list[list[Accepted | Hit]]:
-    """Maximal runs of names separated by list separators only."""
-    runs: list[list[Accepted | Hit]] = []
+def _runs(names: list[tuple[int, int, Accepted | Hit]], text: str) -> list[tuple[list[Accepted | Hit], int]]:
+    """Maximal runs of names separated by list separators, or by one-word members no alias names ("keras,
+    lasagne, mxnet"), with the number of those other members."""
+    runs: list[tuple[list[Accepted | Hit], int]] = []
     run: list[Accepted | Hit] = []
+    others = 0
     last_end = -1
     for start, end, name in names:
         if start < last_end:  # overlaps the previous name: not a separate member
             continue
-        if run and _SEPARATOR.fullmatch(text[last_end:start]):
+        gap = text[last_end:start] if run else ""
+        if run and _SEPARATOR.fullmatch(gap):
             run.append(name)
+        elif run and _UNNAMED_MEMBERS.fullmatch(gap):
+            run.append(name)
+            others += len(_SEPARATOR.findall(gap)) - 1
         else:
             if run:
-                runs.append(run)
-            run = [name]
+                runs.append((run, others))
+            run, others = [name], 0
         last_end = end
     if run:
-        runs.append(run)
+        runs.append((run, others))
     return runs
