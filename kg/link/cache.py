@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +34,36 @@ def build_index(base: Any) -> AliasIndex:
         entries += entries_for(entity.slug, aliases, is_word, plurals=entity.type in PLURAL_TYPES)
     taken = {e.text.lower() for e in entries}
     for entity in base.entities.values():
-        if entity.type not in PLURAL_TYPES:
+        if entity.type not in PLURAL_TYPES and not _GROUP.match(entity.label):
             continue
         for alias in entity.aliases:
             if alias.ambiguous:
                 continue
-            for variant, ambiguous in hyphen_variants(alias.text, is_word):
-                if variant not in taken:
-                    taken.add(variant)
+            variants = (hyphen_variants(alias.text, is_word) if entity.type in PLURAL_TYPES
+                        else group_variants(alias.text))
+            for variant, ambiguous in variants:
+                if variant.lower() not in taken:
+                    taken.add(variant.lower())
                     entries += entries_for(entity.slug, [(variant, alias.lang, ambiguous)], is_word)
     return AliasIndex(entries)
+
+
+# Kubernetes and CNCF groups written with spaces and hyphens mixed: `SIG-API Machinery`, `SIG-Cloud Provider`.
+_GROUP = re.compile(r"(?:SIG|WG|TAG) [A-Z]")
+
+
+def group_variants(text: str) -> list[tuple[str, bool]]:
+    """`SIG API Machinery` with each space of its first three written as a hyphen or not."""
+    if not _GROUP.match(text) or text.count(" ") > 3:
+        return []
+    parts = text.split(" ")
+    out = []
+    for mask in range(1, 1 << (len(parts) - 1)):
+        joined = parts[0]
+        for i, part in enumerate(parts[1:]):
+            joined += ("-" if mask >> i & 1 else " ") + part
+        out.append((joined, False))
+    return out
 
 
 def cached_index(base: Any) -> AliasIndex:
