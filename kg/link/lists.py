@@ -21,6 +21,7 @@ from kg.models import EntityRecord
 _SEPARATOR = re.compile(
     r"\s*(?:[,，、;]\s*(?:(?:and|or|&|和|或|及)\s*)?|\s(?:and|or|&)\s+|\s*(?:/|和|或|及)\s*)", re.I)
 _UNNAMED_MEMBERS = re.compile(rf"(?:{_SEPARATOR.pattern}[A-Za-z][\w.+#-]{{1,29}})+{_SEPARATOR.pattern}", re.I)
+_MAX_UNNAMED_GAP = 200  # a few short members, not a paragraph
 MIN_MEMBERS = 3
 _SOFTWARE = frozenset({"Project", "Product"})
 _NAMES = _SOFTWARE | {"Organization"}
@@ -128,7 +129,7 @@ def _runs(names: list[tuple[int, int, Accepted | Hit]], text: str) -> list[tuple
         gap = text[last_end:start] if run else ""
         if run and _SEPARATOR.fullmatch(gap):
             run.append(name)
-        elif run and _UNNAMED_MEMBERS.fullmatch(gap):
+        elif run and len(gap) <= _MAX_UNNAMED_GAP and _UNNAMED_MEMBERS.fullmatch(gap):
             run.append(name)
             others += len(_SEPARATOR.findall(gap)) - 1
         else:
