@@ -35,7 +35,7 @@ HYPHEN_SUFFIXES = frozenset(
 # `Rook.io`, `Knative.dev`: a name followed by its site's top-level domain is still the name.
 SITE_SUFFIXES = frozenset(str.split("io dev sh org com net cloud ai tech build app"))
 # `non-Kubernetes`, `multi-cloud`: a hyphen after one of these prefixes keeps the name a name.
-HYPHEN_PREFIXES = frozenset(str.split("non pre post multi cross anti pro self"))
+HYPHEN_PREFIXES = frozenset(str.split("non pre post multi cross anti pro self ex"))
 
 _WORD_AFTER_HYPHEN = re.compile(r"[A-Za-z0-9]+")
 _CAPS_SUFFIX = re.compile(r"[A-Z][A-Z0-9]{1,5}")

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kg.link.matcher import AliasEntry, Hit, case_ok
+from kg.link.rules import RELEASABLE, RELEASE_AFTER
 from kg.models import EntityRecord
 
 # When one surface may denote several entities, the more specific kind wins.
@@ -269,6 +270,13 @@ def named_here(hit: Hit, entry: AliasEntry, text: str) -> bool:
             and proper_noun(text, hit.start, hit.end) and _one_entity(_usable(hit)))
 
 
+def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
+    """A software name written exactly and followed by a version number names that software: "Contour 1.17
+    released", "Helm 3.2"."""
+    return (bool(text) and entity.type in RELEASABLE and hit.surface == entry.text
+            and hit.surface[:1].isupper() and RELEASE_AFTER.match(text, hit.end) is not None)
+
+
 def distinctive(hit: Hit) -> str | None:
     """The entity of a distinctive alias hit: one that needs no evidence and that no other entity shares
     (`EKS` of EasyStack is no evidence for EasyStack when Amazon EKS shares it); else None."""
@@ -362,7 +370,10 @@ def resolve_hit(
         in_document = not in_item and not short and entry.slug in evidence.in_document
         if in_document and ambiguous and evidence.short_form_of_other(hit.surface, entry.slug):
             in_document = False
-        if ambiguous and not (in_item or in_document):
+        # The weakest evidence: a version number after the name says "software", not which one.
+        by_version = (ambiguous and not (in_item or in_document)
+                      and versioned(hit, entry, entities[entry.slug], text))
+        if ambiguous and not (in_item or in_document or by_version):
             continue
         if ambiguous:
             confidence = CONFIDENCE_AMBIGUOUS
@@ -375,6 +386,8 @@ def resolve_hit(
             strength = 0
         elif in_document:
             strength = 2 if ambiguous else 0
+        elif by_version:
+            strength = 3
         else:
             strength = 1
         rank = (
