@@ -27,7 +27,11 @@ _FOLD.update({0x2019: 0x27, 0x2018: 0x27, 0x02BC: 0x27})
 
 # Regions never linked by alias. Order does not matter: the union is masked.
 _MASK_PATTERNS = (
-    re.compile(r"^ {0,3}(```|~~~)[^\n]*\n.*?(^ {0,3}\1[^\n]*$|\Z)", re.S | re.M),  # fenced code
+    # Fenced code, as kg.ingest.blocks reads it (CommonMark): at any indentation (list items indent theirs),
+    # no backtick in a backtick fence's info string (```$ git clone ...``` is inline code), and a closing
+    # fence of at least as many marks with nothing after them.
+    re.compile(r"^[ \t]*(`{3,})[^`\n]*\n.*?(?:^[ \t]*\1`*[ \t]*$|\Z)", re.S | re.M),
+    re.compile(r"^[ \t]*(~{3,})[^\n]*\n.*?(?:^[ \t]*\1~*[ \t]*$|\Z)", re.S | re.M),
     re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"),  # images, alt text included (it is usually a file name)
     re.compile(r"\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)"),  # the URL part of an inline link
     re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$", re.M),  # reference link definitions
