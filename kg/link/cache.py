@@ -41,10 +41,10 @@ def build_index(base: Any) -> AliasIndex:
                 continue
             variants = (hyphen_variants(alias.text, is_word) if entity.type in PLURAL_TYPES
                         else group_variants(alias.text))
-            for variant, ambiguous in variants:
+            for variant in variants:
                 if variant.lower() not in taken:
                     taken.add(variant.lower())
-                    entries += entries_for(entity.slug, [(variant, alias.lang, ambiguous)], is_word)
+                    entries += entries_for(entity.slug, [(variant, alias.lang, False)], is_word)
     return AliasIndex(entries)
 
 
@@ -52,7 +52,7 @@ def build_index(base: Any) -> AliasIndex:
 _GROUP = re.compile(r"(?:SIG|WG|TAG) [A-Z]")
 
 
-def group_variants(text: str) -> list[tuple[str, bool]]:
+def group_variants(text: str) -> list[str]:
     """`SIG API Machinery` with each space of its first three written as a hyphen or not."""
     if not _GROUP.match(text) or text.count(" ") > 3:
         return []
@@ -62,7 +62,7 @@ def group_variants(text: str) -> list[tuple[str, bool]]:
         joined = parts[0]
         for i, part in enumerate(parts[1:]):
             joined += ("-" if mask >> i & 1 else " ") + part
-        out.append((joined, False))
+        out.append(joined)
     return out
 
 

@@ -289,14 +289,14 @@ def entries_for(
 _HYPHENATED = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 
 
-def hyphen_variants(text: str, is_word: Callable[[str], bool]) -> list[tuple[str, bool]]:
-    """Other spellings of a hyphenated lower-case software name, with whether each is ambiguous: written as
-    one word (`kube-dns` → `kubedns`, `KubeDNS`, `kube-proxy` → `KubeProxy`) unless that is a word. (With
-    spaces such names are mostly phrases: `release notes`, `kubectl debug`, `scheduler plugins`.)"""
+def hyphen_variants(text: str, is_word: Callable[[str], bool]) -> list[str]:
+    """Other spellings of a hyphenated lower-case software name: written as one word (`kube-dns` →
+    `kubedns`, `KubeDNS`, `kube-proxy` → `KubeProxy`) unless that is a word. (With spaces such names are
+    mostly phrases: `release notes`, `kubectl debug`, `scheduler plugins`.)"""
     if not _HYPHENATED.fullmatch(text):
         return []
     joined = text.replace("-", "")
-    return [(joined, False)] if len(joined) >= 7 and not is_word(joined) else []
+    return [joined] if len(joined) >= 7 and not is_word(joined) else []
 
 
 def _pluralizable(text: str, is_word: Callable[[str], bool]) -> bool:
