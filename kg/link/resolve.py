@@ -142,7 +142,9 @@ def proper_noun(text: str, start: int, end: int) -> bool:
     before, after = _around(text, start, end)
     prev = text[before] if before >= 0 else "\n"
     nxt = text[after] if after < len(text) else "\n"
-    if _is_cjk(prev) or (_is_cjk(nxt) and prev not in _SENTENCE_OPENERS):
+    if _is_cjk(prev):
+        return True
+    if _is_cjk(nxt) and prev not in _SENTENCE_OPENERS and not _title_word_before(text, before):
         return True
     if prev in _SENTENCE_OPENERS:
         # "Apple patches Gatekeeper bug", "Anonymous leaks data": a headline's subject doing news.
@@ -161,6 +163,17 @@ def proper_noun(text: str, start: int, end: int) -> bool:
         return False
     # "a Slack outage" yes; "Using Podman and Docker Compose" (Title Case) no.
     return not nxt.isupper()
+
+
+def _title_word_before(text: str, last: int) -> bool:
+    """Whether the word ending at text[last] is a capitalised plain word ("Scheduling" in "Scheduling
+    Framework 与"): then the two are one Title Case name, where "SOFAArk Windows 环境" is two."""
+    first = last
+    while first > 0 and text[first - 1].isalnum():
+        first -= 1
+    word = text[first:last + 1]
+    tail = word[1:]
+    return word.isascii() and word[:1].isupper() and len(tail) > 0 and tail.isalpha() and tail.islower()
 
 
 _SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "nor", "of", "in", "on", "at", "to", "for", "with",
