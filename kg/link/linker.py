@@ -59,6 +59,8 @@ def code_version() -> str:
     return f"{LINKER_CODE_VERSION}.{digest.hexdigest()[:8]}"
 
 CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "rule": 0.95}
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
+_PUBLICATIONS = frozenset({"Media", "News", "Publisher", "Publishing", "Newsletter"})
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
 # A site named by its bare host in the text ("see landscape.cncf.io"); only a home page names an entity.
 _BARE_HOST = re.compile(
@@ -393,8 +395,21 @@ class _DocumentLinker:
         """The owner a name is written with when that is not the name's own label: `AWS EC2` (Amazon EC2)
         and `Heptio Ark` (Velero) name AWS and Heptio too; `Amazon EKS`, a label, names one product."""
         entity = self.entities[slug]
+        if " " not in surface:
+            return None
+        if entity.type == "Organization" and entity.category not in _PUBLICATIONS:
+            # A body of an organization named with its acronym in front (`CNCF TOC`, `IBM Research`) names
+            # the organization too, label or not; a brand of its own (`Alibaba Cloud`) or a publication
+            # (`MIT Technology Review`) does not.
+            for owner_slug in (entity.part_of, entity.organization):
+                owner = self.entities.get(owner_slug or "")
+                if owner is None or owner.type != "Organization":
+                    continue
+                for name in (owner.label, *(a.text for a in owner.aliases if not a.ambiguous)):
+                    if _ACRONYM.fullmatch(name) and surface.startswith(name + " "):
+                        return owner.slug, len(name)
         label_first = entity.label.split(" ", 1)[0]
-        if " " not in surface or surface.split(" ", 1)[0] == label_first:
+        if surface.split(" ", 1)[0] == label_first:
             return None
         for owner_slug in (entity.organization, entity.part_of):
             owner = self.entities.get(owner_slug or "")
