@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kg.link.matcher import AliasIndex, entries_for, hyphen_variants
+from kg.link.matcher import AliasIndex, entries_for, hyphen_variants, plural_entries
 
 # Kinds of entity one can have several of: their names also match in the plural (`kubelets`, `MacBooks`).
 PLURAL_TYPES = frozenset({"Project", "Product"})
@@ -34,6 +34,12 @@ def build_index(base: Any) -> AliasIndex:
         entries += entries_for(entity.slug, aliases, is_word, plurals=entity.type in PLURAL_TYPES)
     taken = {e.text.lower() for e in entries}
     for entity in base.entities.values():
+        if entity.type == "Specification":  # `CNIs`, `SBOMs`: implementations or documents of one standard
+            for alias in entity.aliases:
+                plural = alias.text.lower() + "s"
+                if not alias.ambiguous and _ACRONYM.fullmatch(alias.text) and plural not in taken:
+                    taken.add(plural)
+                    entries += plural_entries(entity.slug, alias.text, alias.lang)
         if entity.type not in PLURAL_TYPES and not _GROUP.match(entity.label):
             continue
         for alias in entity.aliases:
@@ -47,6 +53,8 @@ def build_index(base: Any) -> AliasIndex:
                     entries += entries_for(entity.slug, [(variant, alias.lang, False)], is_word)
     return AliasIndex(entries)
 
+
+_ACRONYM = re.compile(r"[A-Z]{3,5}")
 
 # Kubernetes and CNCF groups written with spaces and hyphens mixed: `SIG-API Machinery`, `SIG-Cloud Provider`.
 _GROUP = re.compile(r"(?:SIG|WG|TAG) [A-Z]")

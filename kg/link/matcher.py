@@ -288,6 +288,11 @@ def entries_for(
     return out
 
 
+def plural_entries(slug: str, text: str, lang: str) -> list[AliasEntry]:
+    """The plural of an acronym (`CNIs` for CNI), matched with its exact case like the acronym itself."""
+    return [AliasEntry(slug, text + "s", True, False, lang, True, False, True)]
+
+
 _HYPHENATED = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 
 
