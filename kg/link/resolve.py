@@ -191,7 +191,8 @@ _NEWS_VERBS = frozenset({
     "acquired", "announced", "bought", "confirmed", "denied", "disclosed", "fined", "hired", "introduced",
     "launched", "leaked", "open-sourced", "patched", "raised", "released", "revealed", "slashed", "sold",
     "sued", "unveiled",
-    "admits", "admitted", "argues", "explains", "predicts", "says", "said", "tells", "told", "writes", "wrote",
+    "admits", "admitted", "argues", "explains", "predicts", "says", "said", "tells", "told", "writes",
+    "wrote",
 })
 
 

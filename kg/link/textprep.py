@@ -38,6 +38,7 @@ _MASK_PATTERNS = (
     re.compile(r"<(?:https?://|mailto:)[^>\s]*>"),  # autolinks
     re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`，。、）（]+", re.I),  # bare URLs
     re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),  # HTML tags (their text content stays)
+    re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),  # e-mail addresses
     re.compile(r"<!--.*?-->", re.S),  # HTML comments
     re.compile(r"\{\{[<%].*?[%>]\}\}", re.S),  # Hugo shortcodes
 )
