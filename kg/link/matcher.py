@@ -298,12 +298,17 @@ _HYPHENATED = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 
 def hyphen_variants(text: str, is_word: Callable[[str], bool]) -> list[str]:
     """Other spellings of a hyphenated lower-case software name: written as one word (`kube-dns` →
-    `kubedns`, `KubeDNS`, `kube-proxy` → `KubeProxy`) unless that is a word. (With spaces such names are
-    mostly phrases: `release notes`, `kubectl debug`, `scheduler plugins`.)"""
+    `kubedns`, `KubeDNS`, `kube-proxy` → `KubeProxy`) unless that is a word, and with spaces when it is a
+    `kube-` tool of three parts or more (`Kube RBAC Proxy`); other names with spaces are mostly phrases
+    (`release notes`, `kubectl debug`, `scheduler plugins`, `Kubernetes best practices`)."""
     if not _HYPHENATED.fullmatch(text):
         return []
     joined = text.replace("-", "")
-    return [joined] if len(joined) >= 7 and not is_word(joined) else []
+    out = [joined] if len(joined) >= 7 and not is_word(joined) else []
+    parts = text.split("-")
+    if len(parts) >= 3 and parts[0] in ("kube", "k8s"):
+        out.append(" ".join(parts))  # `Kube RBAC Proxy`, `Kube API Linter`
+    return out
 
 
 def _pluralizable(text: str, is_word: Callable[[str], bool]) -> bool:
