@@ -99,8 +99,8 @@ def case_ok(entry: AliasEntry, surface: str) -> bool:
     # letters at least, so that three-letter acronyms (`ACK`, `Ack`) keep their exact case.
     if len(entry.text) < 4 or not entry.text.isalnum():
         return False
-    if entry.text.isupper() and entry.text.isalpha() and surface.islower():
-        return True  # `qemu` for QEMU: an acronym-like name that is no word, typed in lower case
+    if entry.text.isalpha() and surface.islower() and not entry.plural:
+        return True  # `qemu` for QEMU, `grpc` for gRPC: a name that is no word, typed in lower case
     return surface.isupper() or (entry.text.isupper() and surface == entry.text.capitalize())
 
 
