@@ -383,6 +383,10 @@ class _DocumentLinker:
             owner = self._owner_prefix(view.folded[acc.start:acc.end], acc.slug)
             if owner is not None:
                 self._add(items[acc.start], owner[0], start, start + owner[1], "alias", CONFIDENCE["org"])
+            maker = self._owner_suffix(view.folded[acc.start:acc.end], acc.slug)
+            if maker is not None:
+                maker_start, maker_end = view.source_span(acc.end - maker[1], acc.end)
+                self._add(items[acc.start], maker[0], maker_start, maker_end, "alias", CONFIDENCE["org"])
         # A link whose anchor already names its entity needs no second mention.
         alias_starts: dict[tuple[int, str], list[int]] = {}
         for f in self.found:
@@ -430,6 +434,19 @@ class _DocumentLinker:
             if owner_slug is not None and owner_slug != slug and owner_slug not in parents:
                 return owner_slug, at
             at = surface.find(" ", at + 1)
+        return None
+
+    def _owner_suffix(self, surface: str, slug: str) -> tuple[str, int] | None:
+        """The owner a name ends with, after `by` or `from`: `The Record by Recorded Future`, `Kubernetes
+        Podcast from Google` name the company too."""
+        entity = self.entities[slug]
+        for owner_slug in (entity.organization, entity.part_of):
+            owner = self.entities.get(owner_slug or "")
+            if owner is None or owner.type != "Organization":
+                continue
+            for name in (owner.label, *(a.text for a in owner.aliases if not a.ambiguous)):
+                if surface.endswith((f" by {name}", f" from {name}")):
+                    return owner.slug, len(name)
         return None
 
     def _organization_named(self, name: str) -> str | None:
