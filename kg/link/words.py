@@ -18,7 +18,15 @@ def dictionary() -> frozenset[str]:
 
     gcide = get_english_words_set(["gcide"], lower=True, alpha=True)
     web2 = get_english_words_set(["web2"], lower=True, alpha=True)
-    return frozenset(gcide | web2)
+    return frozenset(gcide | web2 | _MODERN)
+
+
+# Everyday words younger than those dictionaries that are also names here: "the intel world" is not Intel,
+# "some homebrew logging" not Homebrew.
+_MODERN = frozenset({
+    "intel", "homebrew", "email", "emails", "online", "blog", "blogs", "app", "apps", "podcast", "podcasts",
+    "spam", "wifi", "webinar", "webinars", "selfie", "hashtag", "hashtags",
+})
 
 
 def is_word(text: str) -> bool:
