@@ -315,11 +315,15 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
 
 
 def common_usage(text: str, start: int, end: int) -> bool:
-    """Whether the word at text[start:end] is used as an ordinary word ("kind of", "a kind")."""
+    """Whether the word at text[start:end] is used as an ordinary word ("kind of", "a kind", "be kind")."""
     if _OF_AFTER.match(text, end):
         return True
     before = _WORD_BEFORE.search(text, max(0, start - 20), start)
     return before is not None and text[start].islower() and before.group(1).lower() in _DETERMINERS
+
+
+# Words after which a lower-case word is an adjective: "be kind", "so helpful".
+_DETERMINERS = _DETERMINERS | frozenset(str.split("be so very too stay being remain always really quite"))
 
 
 # A name used as the name of a license ("MIT License", "License: Apache 2.0", "[repo](url) - MIT - ...")
