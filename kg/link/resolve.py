@@ -328,7 +328,9 @@ _DETERMINERS = _DETERMINERS | frozenset(str.split("be so very too stay being rem
 
 # A name used as the name of a license ("MIT License", "License: Apache 2.0", "[repo](url) - MIT - ...")
 # names no organization or project.
-_LICENSE_AFTER = re.compile(r"[ \t-]?(?:[Ll]icen[sc]ed?|LICENSE)\b")
+_LICENSE_AFTER = re.compile(
+    r"(?:[ \t]+(?:Affero|Lesser|Library|General|Public|Free|Documentation|Software|Open|Source))*"
+    r"[ \t-]?(?:[Ll]icen[sc]ed?|LICENSE)\b")  # "GNU General Public License", "Mozilla Public License"
 _LICENSE_BEFORE = re.compile(r"(?:[Ll]icen[sc]e[sd]?:?|licensed under(?: the)?)[ \t]*$")
 _LICENSE_FAMILIES = frozenset(str.split("MIT Apache BSD GPL AGPL LGPL GNU MPL Mozilla ISC"))
 _LISTED_BEFORE = re.compile(r"[)\x00][ \t]*[-\u2013\u2014][ \t]*$")  # the link's URL is masked
@@ -337,7 +339,7 @@ _LISTED_AFTER = re.compile(r"[-\w. ]{0,12}?[ \t]*[-\u2013\u2014][ \t]")
 
 def license_use(text: str, start: int, end: int) -> bool:
     """Whether the name at text[start:end] is written as a software license."""
-    near = text[max(0, start - 24) : end + 10]
+    near = text[max(0, start - 24) : end + 40]
     if ("icen" in near or "ICEN" in near) and (
             _LICENSE_AFTER.match(text, end) or _LICENSE_BEFORE.search(text, max(0, start - 24), start)):
         return True
