@@ -299,6 +299,11 @@ class _DocumentLinker:
                     self._add(item, owner_slug, start, end, "url", CONFIDENCE["org"])
             return
         repo_slug = self.base.by_repository(ref.owner, ref.repo)
+        if repo_slug in self.entities and not bare and not names_entity(self.entities[repo_slug], anchor, ()):
+            # One repository, several projects (kubernetes/autoscaler): the one the anchor names.
+            named = [s for s in self.base.repository_claimants(ref.owner, ref.repo)
+                     if s in self.entities and names_entity(self.entities[s], anchor, ())]
+            repo_slug = named[0] if named else repo_slug
         if repo_slug in self.entities and (repo_slug != owner_slug or claims(self.entities[repo_slug], ref)):
             self.evidence.add_url(item.position, repo_slug)
             entity = self.entities[repo_slug]

@@ -39,7 +39,7 @@ from kg.ontology.lookup import UrlIndex
 LISTED_TYPES = tuple(t for t in ENTITY_TYPES if t not in ("Proposal", "Release", "Vulnerability"))
 KEY_INDEX = {key: i for i, key in enumerate(KEYS)}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._~-]*$")
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def default_root() -> Path:
@@ -77,6 +77,10 @@ class EntityBase:
     def by_repository(self, owner: str, repo: str | None = None) -> str | None:
         """github owner or owner/repo -> slug (case-insensitive); None when no entity claims it."""
         return self.urls.by_repository(owner, repo)
+
+    def repository_claimants(self, owner: str, repo: str) -> tuple[str, ...]:
+        """Every entity claiming github owner/repo, best first, when several do (`kubernetes/autoscaler`)."""
+        return self.urls.repository_claimants(owner, repo)
 
     def by_host(self, host: str, path: str = "") -> str | None:
         """A homepage or docs host (with the URL path, for path-prefix homepages) -> slug."""

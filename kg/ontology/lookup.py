@@ -146,6 +146,8 @@ def _rank(entity: EntityRecord, name: str) -> tuple[int, int, int, str]:
 @dataclass
 class UrlIndex:
     repos: dict[str, str] = field(default_factory=dict)  # "owner/repo" (lower) -> slug
+    # "owner/repo" -> every entity claiming it, best first, where several do (a monorepo's projects)
+    shared_repos: dict[str, tuple[str, ...]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # "owner" (lower) -> slug
     hosts: dict[str, str] = field(default_factory=dict)  # host -> slug (homepage at the host root)
     prefixes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # host -> [(path, slug)]
@@ -182,7 +184,10 @@ class UrlIndex:
         index = cls()
         for key, claims in repo_claims.items():
             repo = key.split("/", 1)[1]
-            index.repos[key] = min(_unique(claims), key=lambda e, r=repo: _rank(e, r)).slug  # type: ignore[misc]
+            ranked = sorted(_unique(claims), key=lambda e, r=repo: _rank(e, r))  # type: ignore[misc]
+            index.repos[key] = ranked[0].slug
+            if len(ranked) > 1:
+                index.shared_repos[key] = tuple(e.slug for e in ranked)
         for owner in sorted(set(owner_explicit) | set(owner_users)):
             slug = _owner_slug(owner, owner_explicit.get(owner, []), owner_users.get(owner, []))
             if slug:
@@ -196,6 +201,10 @@ class UrlIndex:
             by_host.setdefault(host, []).append((path, best.slug))
         index.prefixes = {h: sorted(v, key=lambda pv: (-len(pv[0]), pv[0])) for h, v in by_host.items()}
         return index
+
+    def repository_claimants(self, owner: str, repo: str) -> tuple[str, ...]:
+        """Every entity claiming github owner/repo, best first, when several do (else empty)."""
+        return self.shared_repos.get(f"{owner.lower()}/{repo.lower().removesuffix('.git')}", ())
 
     def by_repository(self, owner: str, repo: str | None = None) -> str | None:
         owner = owner.lower()
