@@ -205,11 +205,17 @@ def _left_ok(text: str, start: int) -> bool:
 
 
 _GLUED_VERSION = re.compile(r"v\d+(?:(?:alpha|beta)\d*)?(?![A-Za-z0-9])")
+_GLUED_RELEASE = re.compile(r"\d+\.\d+(?:\.\d+)?(?![A-Za-z0-9])")
 
 
 def _version_glued(text: str, start: int, end: int) -> bool:
-    """`OpenAPIv3`: an API version glued to a name of 4+ characters that ends in a capital."""
-    return end - start >= 4 and text[end - 1].isupper() and _GLUED_VERSION.match(text, end) is not None
+    """`OpenAPIv3`: an API version glued to a name of 4+ characters that ends in a capital; `istio1.14`: a
+    release number with a dot glued to a name of 4+ letters."""
+    if end - start < 4:
+        return False
+    if text[end - 1].isupper() and _GLUED_VERSION.match(text, end) is not None:
+        return True
+    return text[end - 1].isalpha() and _GLUED_RELEASE.match(text, end) is not None
 
 
 def _right_ok(text: str, end: int, start: int) -> bool:
