@@ -61,7 +61,8 @@ _GROUP = re.compile(r"(?:SIG|WG|TAG) [A-Z]")
 
 
 def group_variants(text: str) -> list[str]:
-    """`SIG API Machinery` with each space of its first three written as a hyphen or not."""
+    """`SIG API Machinery` with each space of its first three written as a hyphen or not, or its name glued
+    (`SIG-APIMachinery`)."""
     if not _GROUP.match(text) or text.count(" ") > 3:
         return []
     parts = text.split(" ")
@@ -71,6 +72,8 @@ def group_variants(text: str) -> list[str]:
         for i, part in enumerate(parts[1:]):
             joined += ("-" if mask >> i & 1 else " ") + part
         out.append(joined)
+    if len(parts) > 2:  # `SIG-APIMachinery`: the group's name glued into one word
+        out += [parts[0] + "-" + "".join(parts[1:]), parts[0] + " " + "".join(parts[1:])]
     return out
 
 
