@@ -192,13 +192,14 @@ _NEWS_VERBS = frozenset({
     "launched", "leaked", "open-sourced", "patched", "raised", "released", "revealed", "slashed", "sold",
     "sued", "unveiled",
     "admits", "admitted", "argues", "explains", "predicts", "says", "said", "tells", "told", "writes",
-    "wrote",
+    "wrote", "takes", "overtakes", "tops", "nears",
 })
 
 
 def _news_verb_after(text: str, end: int) -> bool:
-    match = re.match(r"[ \t]+([a-z][a-z-]*)\b", text[end:end + 30])
-    return match is not None and match.group(1) in _NEWS_VERBS
+    """Whether a news verb follows, in running text or Title Case ("Apple Patches Gatekeeper Bug")."""
+    match = re.match(r"[ \t]+([A-Za-z][a-z-]*)\b", text[end:end + 30])
+    return match is not None and match.group(1).lower() in _NEWS_VERBS
 
 
 def _opener_word(text: str, word_start: int, word_end: int) -> bool:
