@@ -57,8 +57,8 @@ def test_every_gold_entity_of_the_tuned_splits_exists_in_the_base(score: Score) 
 
 
 def test_scoring_rules() -> None:
-    gold = {"name": "x", "entities": {"a|b": "", "c": "", "concept": ""}, "proposals": ["o/r#1"],
-            "optional": ["d"]}
+    gold = {"name": "x", "entities": {"a|b": "", "c": "", "concept": ""}, "proposals": ["O/r#1"],
+            "optional": ["d"]}  # a proposal's owner/repo is compared without case, as GitHub does
     types = {"a": "Project", "b": "Project", "c": "Product", "d": "Project", "concept": "Concept",
              "e": "Organization"}
     post = score_post(gold, {"b", "d", "e", "o/r#1"}, types)

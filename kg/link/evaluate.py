@@ -94,7 +94,7 @@ def score_post(gold: dict[str, Any], predicted: set[str], types: dict[str, str])
     unscored = [g for g in groups if all(s in types and types[s] not in SCORED_TYPES for s in g)]
     optional |= {slug for group in unscored for slug in group}
     groups = [g for g in groups if g not in unscored]
-    groups += [[str(p)] for p in (gold.get("proposals") or [])]
+    groups += [[str(p).lower()] for p in (gold.get("proposals") or [])]  # GitHub names ignore case
     allowed = {slug for group in groups for slug in group} | optional
     hits = [group for group in groups if any(slug in predicted for slug in group)]
     missed = ["|".join(group) for group in groups if group not in hits]
