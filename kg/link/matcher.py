@@ -29,7 +29,7 @@ HYPHEN_SUFFIXES = frozenset(
         "based native compatible powered like style friendly specific related centric aware ready enabled "
     "driven first focused certified conformant only managed hosted backed built centered oriented "
         "integrated style flavored approved sponsored initiated led owned funded made supported designed "
-        "inspired maintained developed created compliant"
+        "inspired maintained developed created compliant spawned born incubated acquired"
     )
 )
 # `Rook.io`, `Knative.dev`: a name followed by its site's top-level domain is still the name.
