@@ -392,6 +392,10 @@ class _DocumentLinker:
             if maker is not None:
                 maker_start, maker_end = view.source_span(acc.end - maker[1], acc.end)
                 self._add(items[acc.start], maker[0], maker_start, maker_end, "alias", CONFIDENCE["org"])
+            target = self._built_for(view.folded[acc.start:acc.end], acc.slug)
+            if target is not None:
+                target_start, target_end = view.source_span(acc.end - target[1], acc.end)
+                self._add(items[acc.start], target[0], target_start, target_end, "alias", CONFIDENCE["org"])
         # A link whose anchor already names its entity needs no second mention.
         alias_starts: dict[tuple[int, str], list[int]] = {}
         for f in self.found:
@@ -453,6 +457,18 @@ class _DocumentLinker:
                 if surface.endswith((f" by {name}", f" from {name}")):
                     return owner.slug, len(name)
         return None
+
+    def _built_for(self, surface: str, slug: str) -> tuple[str, int] | None:
+        """The software a product is named for: `Percona Server for MySQL` and `DB Browser for SQLite` name
+        MySQL and SQLite too."""
+        at = surface.rfind(" for ")
+        if at < 0:
+            return None
+        tail = surface[at + 5:]
+        found = {e.slug for e in self.linker.index.entries(tail)
+                 if e.text == tail and not e.ambiguous and e.slug != slug and e.slug in self.entities
+                 and self.entities[e.slug].type in ("Project", "Specification")}
+        return (found.pop(), len(tail)) if len(found) == 1 else None
 
     def _organization_named(self, name: str) -> str | None:
         """The one organization `name` is a distinctive, exact-case alias of."""
