@@ -25,7 +25,7 @@ def dictionary() -> frozenset[str]:
 # "some homebrew logging" not Homebrew.
 _MODERN = frozenset({
     "intel", "homebrew", "email", "emails", "online", "blog", "blogs", "app", "apps", "podcast", "podcasts",
-    "spam", "wifi", "webinar", "webinars", "selfie", "hashtag", "hashtags",
+    "spam", "wifi", "webinar", "webinars", "selfie", "hashtag", "hashtags", "dockerize", "dockerized",
 })
 
 
