@@ -320,7 +320,15 @@ def common_usage(text: str, start: int, end: int) -> bool:
     if _OF_AFTER.match(text, end):
         return True
     before = _WORD_BEFORE.search(text, max(0, start - 20), start)
-    return before is not None and text[start].islower() and before.group(1).lower() in _DETERMINERS
+    if before is None or not text[start].islower():
+        return False
+    if text[start:end] == "kind" and before.group(1)[0].isupper():
+        # "the Ingress kind", "use Pod kind": a Kubernetes object's kind, where "Create kind cluster" opens
+        # a sentence with a verb
+        earlier = _WORD_BEFORE.search(text, max(0, before.start() - 20), before.start())
+        if earlier is not None and earlier.group(1).islower():
+            return True
+    return before.group(1).lower() in _DETERMINERS
 
 
 # Words after which a lower-case word is an adjective: "be kind", "so helpful".
