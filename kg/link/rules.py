@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from kg.models import EntityRecord
 
-# Right after a project name: `1.1.2`, `v1.37.0-rc.1`, `v3.3`; not a date, not part of a longer number.
+# Right after a project name: `1.1.2`, `v1.37.0-rc.1`, `v3.3`, or a dependency update's `etcd to v3.5.7`;
+# not a date, not part of a longer number.
 RELEASE_AFTER = re.compile(
-    r"[ \t]?(?:version[ \t])?([vV]?(\d+\.\d+(?:\.\d+)?(?:-(?:alpha|beta|rc|pre|preview|ga)(?:\.?\d+)*)?))"
+    r"[ \t]?(?:(?:version|to)[ \t])?"
+    r"([vV]?(\d+\.\d+(?:\.\d+)?(?:-(?:alpha|beta|rc|pre|preview|ga)(?:\.?\d+)*)?))"
     r"(?![0-9A-Za-z]|\.\d|-\w)"
 )
 CVE = re.compile(r"(?<![A-Za-z0-9-])CVE-(\d{4})-(\d{4,7})(?![0-9])", re.I)
