@@ -38,7 +38,6 @@ _MASK_PATTERNS = (
     re.compile(r"<(?:https?://|mailto:)[^>\s]*>"),  # autolinks
     re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`，。、）（]+", re.I),  # bare URLs
     re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),  # HTML tags (their text content stays)
-    re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),  # e-mail addresses
     re.compile(r"<!--.*?-->", re.S),  # HTML comments
     re.compile(r"\{\{[<%].*?[%>]\}\}", re.S),  # Hugo shortcodes
 )
@@ -56,11 +55,31 @@ def lone_code_tokens(text: str) -> list[tuple[int, int]]:
     return [m.span(1) for m in _LONE_TOKEN.finditer(text)]
 
 
+# The domain of an e-mail address; its local part is found walking back from the `@` (a pattern that starts
+# with the local part would try every word of the text).
+_EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")
+
+
+def _email_spans(text: str) -> list[tuple[int, int]]:
+    """E-mail addresses (`security@kubernetes.io`): a name inside one is no mention."""
+    spans = []
+    for match in _EMAIL_DOMAIN.finditer(text):
+        start = match.start()
+        while start > 0 and text[start - 1] in _LOCAL_PART:
+            start -= 1
+        if start < match.start():
+            spans.append((start, match.end()))
+    return spans
+
+
 def mask_spans(text: str) -> list[tuple[int, int]]:
     """Spans of `text` that alias matching must skip (unsorted, may overlap)."""
     spans: list[tuple[int, int]] = []
     for pattern in _MASK_PATTERNS:
         spans.extend(m.span() for m in pattern.finditer(text))
+    if "@" in text:
+        spans.extend(_email_spans(text))
     for code in _INLINE_CODE.finditer(text):
         if _LONE_TOKEN.fullmatch(code.group()) is not None:
             spans.append((code.start(), code.start() + 1))
