@@ -448,6 +448,8 @@ class _DocumentLinker:
     def _owner_suffix(self, surface: str, slug: str) -> tuple[str, int] | None:
         """The owner a name ends with, after `by` or `from`: `The Record by Recorded Future`, `Kubernetes
         Podcast from Google` name the company too."""
+        if " by " not in surface and " from " not in surface:
+            return None
         entity = self.entities[slug]
         for owner_slug in (entity.organization, entity.part_of):
             owner = self.entities.get(owner_slug or "")
