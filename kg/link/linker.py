@@ -5,7 +5,8 @@ Order of work for one document (all pure, given the loaded EntityBase):
 2. hyperlinks: proposals (PR/issue/KEP) always; known repositories, organizations and sites when the anchor
    names them (method `url`); unknown repositories become candidates; every URL entity is evidence;
 3. aliases: one Aho-Corasick scan of the document, case and ambiguity rules, members of lists of names,
-   leftmost-longest, and the owner written in front of a name (`alias`);
+   leftmost-longest, and the names written inside a name: its owner, the project it is for (`alias`,
+   kg.link.within);
 4. rules: releases after a project name, CVEs, `KEP-1234` in text (`rule`);
 5. candidates (mixed-case names no alias covers), sentence spans, relations (kg.relations).
 """
@@ -35,6 +36,7 @@ from kg.link.resolve import (
 )
 from kg.link.rules import cve_hits, kep_text_hits, release_after
 from kg.link.textprep import View, apply_mask, lone_code_tokens, make_view, mask_spans
+from kg.link.within import named_within
 from kg.models import (
     CandidateRecord,
     DocumentRecord,
@@ -59,8 +61,6 @@ def code_version() -> str:
     return f"{LINKER_CODE_VERSION}.{digest.hexdigest()[:8]}"
 
 CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "rule": 0.95}
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
-_PUBLICATIONS = frozenset({"Media", "News", "Publisher", "Publishing", "Newsletter"})
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
 # A site named by its bare host in the text ("see landscape.cncf.io"); only a home page names an entity.
 _BARE_HOST = re.compile(
@@ -385,17 +385,10 @@ class _DocumentLinker:
         for acc in kept:
             start, end = view.source_span(acc.start, acc.end)
             self._add(items[acc.start], acc.slug, start, end, "alias", acc.confidence)
-            owner = self._owner_prefix(view.folded[acc.start:acc.end], acc.slug)
-            if owner is not None:
-                self._add(items[acc.start], owner[0], start, start + owner[1], "alias", CONFIDENCE["org"])
-            maker = self._owner_suffix(view.folded[acc.start:acc.end], acc.slug)
-            if maker is not None:
-                maker_start, maker_end = view.source_span(acc.end - maker[1], acc.end)
-                self._add(items[acc.start], maker[0], maker_start, maker_end, "alias", CONFIDENCE["org"])
-            target = self._built_for(view.folded[acc.start:acc.end], acc.slug)
-            if target is not None:
-                target_start, target_end = view.source_span(acc.end - target[1], acc.end)
-                self._add(items[acc.start], target[0], target_start, target_end, "alias", CONFIDENCE["org"])
+            surface = view.folded[acc.start:acc.end]
+            for other, at, until in named_within(surface, acc.slug, self.entities, self.linker.index):
+                other_start, other_end = view.source_span(acc.start + at, acc.start + until)
+                self._add(items[acc.start], other, other_start, other_end, "alias", CONFIDENCE["org"])
         # A link whose anchor already names its entity needs no second mention.
         alias_starts: dict[tuple[int, str], list[int]] = {}
         for f in self.found:
@@ -403,81 +396,6 @@ class _DocumentLinker:
                 alias_starts.setdefault((f[0].position, f[1]), []).append(f[2])
         self.found = [f for f in self.found if f[4] != "url" or not _covered(f, alias_starts)]
         return [(acc, items[acc.start]) for acc in kept]
-
-    def _owner_prefix(self, surface: str, slug: str) -> tuple[str, int] | None:
-        """The owner a name is written with when that is not the name's own label: `AWS EC2` (Amazon EC2)
-        and `Heptio Ark` (Velero) name AWS and Heptio too; `Amazon EKS`, a label, names one product."""
-        entity = self.entities[slug]
-        if " " not in surface:
-            return None
-        if entity.type == "Organization" and entity.category not in _PUBLICATIONS:
-            # A body of an organization named with its acronym in front (`CNCF TOC`, `IBM Research`) names
-            # the organization too, label or not; a brand of its own (`Alibaba Cloud`) or a publication
-            # (`MIT Technology Review`) does not.
-            for owner_slug in (entity.part_of, entity.organization):
-                owner = self.entities.get(owner_slug or "")
-                if owner is None or owner.type != "Organization":
-                    continue
-                for name in (owner.label, *(a.text for a in owner.aliases if not a.ambiguous)):
-                    if _ACRONYM.fullmatch(name) and surface.startswith(name + " "):
-                        return owner.slug, len(name)
-        label_first = entity.label.split(" ", 1)[0]
-        if surface.split(" ", 1)[0] == label_first:
-            return None
-        for owner_slug in (entity.organization, entity.part_of):
-            owner = self.entities.get(owner_slug or "")
-            if owner is None or owner.type != "Organization":
-                continue
-            for name in (owner.label, *(a.text for a in owner.aliases if not a.ambiguous)):
-                if surface.startswith(name + " "):
-                    return owner_slug, len(name)
-        # A former owner (`Heptio Contour`), unless the label carries a brand of its own or the name is the
-        # owner's parent brand (`Amazon EBS CSI driver` is AWS's: it names no second company).
-        owner = self.entities.get(entity.organization or "")
-        parents = {owner.part_of, owner.organization} if owner is not None else set()
-        if self._organization_named(label_first):
-            return None
-        at = surface.find(" ")
-        while at > 0:
-            owner_slug = self._organization_named(surface[:at])
-            if owner_slug is not None and owner_slug != slug and owner_slug not in parents:
-                return owner_slug, at
-            at = surface.find(" ", at + 1)
-        return None
-
-    def _owner_suffix(self, surface: str, slug: str) -> tuple[str, int] | None:
-        """The owner a name ends with, after `by` or `from`: `The Record by Recorded Future`, `Kubernetes
-        Podcast from Google` name the company too."""
-        if " by " not in surface and " from " not in surface:
-            return None
-        entity = self.entities[slug]
-        for owner_slug in (entity.organization, entity.part_of):
-            owner = self.entities.get(owner_slug or "")
-            if owner is None or owner.type != "Organization":
-                continue
-            for name in (owner.label, *(a.text for a in owner.aliases if not a.ambiguous)):
-                if surface.endswith((f" by {name}", f" from {name}")):
-                    return owner.slug, len(name)
-        return None
-
-    def _built_for(self, surface: str, slug: str) -> tuple[str, int] | None:
-        """The software a product is named for: `Percona Server for MySQL` and `DB Browser for SQLite` name
-        MySQL and SQLite too."""
-        at = surface.rfind(" for ")
-        if at < 0:
-            return None
-        tail = surface[at + 5:]
-        found = {e.slug for e in self.linker.index.entries(tail)
-                 if e.text == tail and not e.ambiguous and e.slug != slug and e.slug in self.entities
-                 and self.entities[e.slug].type in ("Project", "Specification")}
-        return (found.pop(), len(tail)) if len(found) == 1 else None
-
-    def _organization_named(self, name: str) -> str | None:
-        """The one organization `name` is a distinctive, exact-case alias of."""
-        owners = {e.slug for e in self.linker.index.entries(name)
-                  if e.text == name and not e.ambiguous and e.slug in self.entities
-                  and self.entities[e.slug].type == "Organization"}
-        return owners.pop() if len(owners) == 1 else None
 
     def _apply_rules(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
         for acc, item in accepted:

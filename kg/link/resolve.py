@@ -307,10 +307,12 @@ def unambiguous_slugs(hits: Iterable[Hit]) -> set[str]:
     return {slug for slug in map(distinctive, hits) if slug is not None}
 
 
-# "a kind of", "that kind", "what kind": an everyday word used as one, not as a name ("a kind cluster" is).
+# After a determiner ("that kind", "what kind") or a word that takes an adjective ("be kind", "so kind"), an
+# everyday word is used as one, not as a name ("a kind cluster" is the tool).
 _DETERMINERS = frozenset(str.split(
     "any another each every no other same some such that these this those what which whatever whichever "
-    "different all many most"))
+    "different all many most "
+    "be so very too stay being remain always really quite"))
 _OF_AFTER = re.compile(r"[ \t]+of\b")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
 
@@ -330,9 +332,6 @@ def common_usage(text: str, start: int, end: int) -> bool:
             return True
     return before.group(1).lower() in _DETERMINERS
 
-
-# Words after which a lower-case word is an adjective: "be kind", "so helpful".
-_DETERMINERS = _DETERMINERS | frozenset(str.split("be so very too stay being remain always really quite"))
 
 
 # A name used as the name of a license ("MIT License", "License: Apache 2.0", "[repo](url) - MIT - ...")
