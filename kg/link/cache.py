@@ -37,7 +37,7 @@ def build_index(base: Any) -> AliasIndex:
         if entity.type == "Specification":  # `CNIs`, `SBOMs`: implementations or documents of one standard
             for alias in entity.aliases:
                 plural = alias.text.lower() + "s"
-                if not alias.ambiguous and _ACRONYM.fullmatch(alias.text) and plural not in taken:
+                if not alias.ambiguous and _SPEC_ACRONYM.fullmatch(alias.text) and plural not in taken:
                     taken.add(plural)
                     entries += plural_entries(entity.slug, alias.text, alias.lang)
         if entity.type not in PLURAL_TYPES and not _GROUP.match(entity.label):
@@ -54,7 +54,7 @@ def build_index(base: Any) -> AliasIndex:
     return AliasIndex(entries)
 
 
-_ACRONYM = re.compile(r"[A-Z]{3,5}")
+_SPEC_ACRONYM = re.compile(r"[A-Z]{3,5}")  # CNI, SBOM: their plural is CNIs, SBOMs
 
 # Kubernetes and CNCF groups written with spaces and hyphens mixed: `SIG-API Machinery`, `SIG-Cloud Provider`.
 _GROUP = re.compile(r"(?:SIG|WG|TAG) [A-Z]")

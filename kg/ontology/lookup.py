@@ -204,15 +204,14 @@ class UrlIndex:
 
     def repository_claimants(self, owner: str, repo: str) -> tuple[str, ...]:
         """Every entity claiming github owner/repo, best first, when several do (else empty)."""
-        return self.shared_repos.get(f"{owner.lower()}/{repo.lower().removesuffix('.git')}", ())
+        return self.shared_repos.get(_repo_key(owner, repo), ())
 
     def by_repository(self, owner: str, repo: str | None = None) -> str | None:
-        owner = owner.lower()
         if repo:
-            found = self.repos.get(f"{owner}/{repo.lower().removesuffix('.git')}")
+            found = self.repos.get(_repo_key(owner, repo))
             if found:
                 return found
-        return self.owners.get(owner)
+        return self.owners.get(owner.lower())
 
     def by_host(self, host: str, path: str = "") -> str | None:
         host = norm_host(host)
@@ -239,6 +238,11 @@ class UrlIndex:
         if gh is not None:
             return self.by_repository(*gh)
         return self.by_host(host, path)
+
+
+def _repo_key(owner: str, repo: str) -> str:
+    """The index key of a github repository as a URL or text writes it (`Owner/Repo.git`)."""
+    return f"{owner.lower()}/{repo.lower().removesuffix('.git')}"
 
 
 def _unique(claims: list[EntityRecord]) -> list[EntityRecord]:
