@@ -103,7 +103,7 @@ class CandidateRecord:
     item_position: int
     key: str  # normalised name or repository, unique per candidate
     label: str
-    kind: str  # name | repository
+    kind: str  # name | repository | site
     surface: str
     start: int
     end: int

@@ -60,6 +60,17 @@ def test_unknown_repository_and_mixed_case_name_become_candidates(linker: Linker
     assert [m.entity for m in linked.mentions] == ["istio"]
 
 
+def test_named_home_page_of_an_unknown_site_becomes_a_candidate(linker: Linker) -> None:
+    text = ("[Garie](https://garie.io/) tracks web performance; [Conference List](https://conferencelist.co) "
+            "lists talks; [an essay](https://example.org/a/b), [here](https://garie.io/) and "
+            "[Istio](https://istio.example/) name no site")
+    linked = linker.link_text(text)
+    assert [(c.key, c.kind, c.surface, c.url) for c in linked.candidates] == [
+        ("site:garie.io", "site", "Garie", "https://garie.io/"),
+        ("site:conferencelist.co", "site", "Conference List", "https://conferencelist.co/"),
+    ]
+
+
 def test_api_vocabulary_and_surnames_are_no_candidates(linker: Linker) -> None:
     text = ("PodGroup, ResourceClaims, NodePort, CPUManager and PreFilter graduate; "
             "Ashley McNamara likes SOFARegistry")

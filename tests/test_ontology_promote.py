@@ -27,8 +27,8 @@ BASE = """\
 
 
 def make_store(tmp_path: Path) -> str:
-    """A store holding one document whose item carries a name and a repository candidate."""
-    text = "- KataContainers and github.com/acme/widget are new"
+    """A store holding one document whose item carries a name, a repository and a site candidate."""
+    text = "- KataContainers and github.com/acme/widget are new, as is Garie"
     item = ItemRecord(position=0, section_path=(), kind="bullet", start=0, end=len(text), text=text)
     doc = DocumentRecord(
         path="post.md",
@@ -59,6 +59,7 @@ def make_store(tmp_path: Path) -> str:
             43,
             "https://github.com/acme/widget/tree/main",
         ),
+        CandidateRecord(0, "site:garie.io", "Garie", "site", "Garie", 59, 64, "https://garie.io/"),
     )
     url = f"sqlite:///{tmp_path / 'kg.db'}"
     with Store(url) as store:
@@ -108,6 +109,17 @@ def test_promote_name_with_slug_and_type_appends_a_second_block(tmp_path: Path, 
     text = target.read_text(encoding="utf-8")
     assert "source: promoted\n\n- slug: kata-containers-x\n  type: Product\n  label: KataContainers\n" in text
     assert set(load_base(ontology, use_cache=False).entities) == {"kubernetes", "widget", "kata-containers-x"}
+
+
+def test_promote_site_keeps_its_home_page(tmp_path: Path, ontology: Path) -> None:
+    db = make_store(tmp_path)
+    target = ontology / "entities" / "promoted.yaml"
+    done = promote("site:garie.io", db=db, kind="Product", file=target)
+    assert done.block == {
+        "slug": "garie", "type": "Product", "homepage": "https://garie.io/", "label": "Garie",
+        "source": "promoted",
+    }
+    assert load_base(ontology, use_cache=False).by_host("garie.io") == "garie"
 
 
 def test_promote_errors(tmp_path: Path, ontology: Path) -> None:

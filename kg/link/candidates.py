@@ -1,8 +1,10 @@
 """Unknown names that look like projects: kept as candidates with their evidence, never linked silently.
 
-Two kinds: `repository` (a linked github.com/OWNER/REPO that no entity claims) and `name` (a mixed-case
-word such as `KataContainers` or `SOFARegistry` that no alias covers). Counting across documents, which is
-what separates a project from a one-off word, happens over the store (`kg candidates --min-count`).
+Three kinds: `repository` (a linked github.com/OWNER/REPO that no entity claims), `site` (a link to the
+home page of a site no entity claims, whose anchor is the site's name: `[Garie](https://garie.io/)`) and
+`name` (a mixed-case word such as `KataContainers` or `SOFARegistry` that no alias covers). Counting across
+documents, which is what separates a project from a one-off word, happens over the store
+(`kg candidates --min-count`).
 """
 
 from __future__ import annotations
@@ -82,6 +84,32 @@ def name_spans(text: str, known: Callable[[str], bool]) -> list[tuple[int, int, 
 
 def name_candidate(item_position: int, word: str, surface: str, start: int, end: int) -> CandidateRecord:
     return CandidateRecord(item_position, f"name:{word.lower()}", word, "name", surface, start, end)
+
+
+# Hosts that serve everyone's pages: their home page is no product of the anchor's.
+_SHARED_HOSTS = frozenset(str.split(
+    "github.com gitlab.com medium.com youtube.com youtu.be twitter.com x.com linkedin.com reddit.com "
+    "google.com docs.google.com wikipedia.org en.wikipedia.org dev.to substack.com"))
+_ROOT_PATHS = ("", "/", "/index.html", "/en", "/en/")
+
+
+def site_candidate(
+    item_position: int, host: str, path: str, surface: str, start: int, end: int, url: str
+) -> CandidateRecord | None:
+    """A link to a site's home page whose anchor is the site's name (`[Garie](https://garie.io/)`,
+    `[Conference List](https://conferencelist.co/)`), when no entity claims the site; else None."""
+    words = surface.split()
+    if (path.rstrip("/") + "/" not in {p.rstrip("/") + "/" for p in _ROOT_PATHS} or host in _SHARED_HOSTS
+            or not 1 <= len(words) <= 4 or not surface[:1].isalnum()):
+        return None
+    name = re.sub(r"[\W_]+", "", surface.lower())
+    labels = host.split(".")
+    site = re.sub(r"[\W_]+", "", labels[-2] if len(labels) >= 2 else labels[0])
+    if len(name) < 3 or not (name == site or (len(name) >= 4 and site.startswith(name))
+                             or (len(site) >= 4 and name.startswith(site))):
+        return None
+    return CandidateRecord(item_position, f"site:{host}", surface, "site", surface, start, end,
+                           f"https://{host}/")
 
 
 def repository_candidate(

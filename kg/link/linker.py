@@ -3,7 +3,8 @@
 Order of work for one document (all pure, given the loaded EntityBase):
 1. mask what is never linked by alias (text outside items, link URLs, code, HTML) and normalise the rest;
 2. hyperlinks: proposals (PR/issue/KEP) always; known repositories, organizations and sites when the anchor
-   names them (method `url`); unknown repositories become candidates; every URL entity is evidence;
+   names them (method `url`); unknown repositories and named home pages become candidates; every URL
+   entity is evidence;
 3. aliases: one Aho-Corasick scan of the document, case and ambiguity rules, members of lists of names,
    leftmost-longest, and the names written inside a name: its owner, the project it is for (`alias`,
    kg.link.within);
@@ -23,7 +24,7 @@ from typing import Any
 
 from kg.link import urls as url_rules
 from kg.link.anchors import claims, names_entity, url_span
-from kg.link.candidates import name_candidate, name_spans, repository_candidate
+from kg.link.candidates import name_candidate, name_spans, repository_candidate, site_candidate
 from kg.link.lists import list_members
 from kg.link.matcher import AliasIndex, Hit
 from kg.link.resolve import (
@@ -269,6 +270,11 @@ class _DocumentLinker:
             return
         host, path = url_rules.split_url(url)
         slug = self.linker.by_host(host, path) if host else None
+        if slug is None and host and not bare:
+            site = site_candidate(item.position, host, path, self.document.source[start:end], start, end, url)
+            # `[JFrog](https://jfrog.com/)` for an entity at another home page is a name the base knows
+            if site is not None and not self.linker.index.has(site.label.lower()):
+                self.candidates.append(site)
         if slug is None or slug not in self.entities:
             return
         self.evidence.add_url(item.position, slug)
