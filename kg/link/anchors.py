@@ -35,7 +35,37 @@ def names_entity(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> b
     if any(len(n) >= 3 and n in squashed for n in names):
         return True
     latin = "".join(c for c in squashed if c.isascii())
-    return len(latin) >= 4 and latin in squash(entity.label)
+    if len(latin) >= 4 and latin in squash(entity.label):
+        return True
+    return any(spells_out(h, anchor) for h in hints[1:] if h)
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_HUMP = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
+def spells_out(repository: str, anchor: str) -> bool:
+    """Whether the anchor is the repository's name written out, word for word, where a part may be the
+    initials of the words or of the capitalised parts of a word it stands for: `[Kube PodSecurityPolicy
+    Advisor](…/kube-psp-advisor)`, `[Open Policy Agent Gatekeeper](…/opa-gatekeeper)`."""
+    parts = repository.lower().split("-")
+    words = _WORD.findall(anchor)
+    if len(parts) < 2 or not 2 <= len(words) <= 8:
+        return False
+    at = 0
+    for part in parts:
+        if at >= len(words):
+            return False
+        word = words[at]
+        if part == word.lower():
+            at += 1
+        elif len(part) >= 2 and part == "".join(w[0] for w in words[at:at + len(part)]).lower():
+            at += len(part)
+        elif len(part) >= 2 and part == "".join(h[0] for h in _HUMP.findall(word)).lower():
+            at += 1
+        else:
+            return False
+    return at == len(words)
 
 
 _NAMES: dict[tuple[str, str, tuple[str, ...]], frozenset[str]] = {}
