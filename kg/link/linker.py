@@ -8,7 +8,8 @@ Order of work for one document (all pure, given the loaded EntityBase):
 3. aliases: one Aho-Corasick scan of the document, case and ambiguity rules, members of lists of names,
    leftmost-longest, and the names written inside a name: its owner, the project it is for (`alias`,
    kg.link.within);
-4. rules: releases after a project name, CVEs, `KEP-1234` in text (`rule`);
+4. rules: releases after a project name, CVEs, `KEP-1234` in text, groups in a list or named the other way
+   round (`SIGs Autoscaling, Scheduling`, `the Naming WG`) (`rule`);
 5. candidates (mixed-case names no alias covers), sentence spans, relations (kg.relations).
 """
 
@@ -35,7 +36,7 @@ from kg.link.resolve import (
     proper_noun_slugs,
     resolve_hit,
 )
-from kg.link.rules import cve_hits, kep_text_hits, release_after
+from kg.link.rules import cve_hits, group_hits, kep_text_hits, release_after
 from kg.link.textprep import View, apply_mask, lone_code_tokens, make_view, mask_spans
 from kg.link.within import named_within
 from kg.models import (
@@ -417,12 +418,31 @@ class _DocumentLinker:
             if item is not None:
                 self.new_entities.setdefault(hit.slug, hit.entity)
                 self._add(item, hit.slug, start, end, "rule", CONFIDENCE["rule"])
+        for v_start, v_end, names in group_hits(view.folded):
+            slug = self._group(names)
+            start, end = view.source_span(v_start, v_end)
+            item = self._item_at(start)
+            if slug is not None and item is not None:
+                # `Windows` of "SIGs Windows, Auth" is the SIG, not the operating system
+                self.found = [f for f in self.found
+                              if not (f[4] == "alias" and start <= f[2] and f[3] <= end)]
+                self._add(item, slug, start, end, "rule", CONFIDENCE["rule"])
         for v_start, v_end, number in kep_text_hits(view.folded):
             start, end = view.source_span(v_start, v_end)
             item = self._item_at(start)
             if item is not None:
                 ref = url_rules.kep_ref(number)
                 self._add_proposal(item, ref, f"KEP-{ref.number}", start, end, "rule")
+
+    def _group(self, names: tuple[str, ...]) -> str | None:
+        """The community group (an Organization) the first of `names` that is one of its aliases names."""
+        for name in names:
+            for entry in self.linker.index.entries(name):
+                entity = self.entities.get(entry.slug)
+                named = entry.text.lower() == name.lower()
+                if named and entity is not None and entity.type == "Organization":
+                    return entity.slug
+        return None
 
     def _name_candidates(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
         index = self.linker.index

@@ -1,4 +1,5 @@
-"""Rule-based recognition: releases (`Istio 1.1.2`), CVEs (`CVE-2019-5736`) and KEPs written as `KEP-1234`.
+"""Rule-based recognition: releases (`Istio 1.1.2`), CVEs (`CVE-2019-5736`), KEPs written as `KEP-1234`, and
+Kubernetes groups written the other way round or in a list (`the Naming WG`, `SIGs Autoscaling, Scheduling`).
 
 These entities are not in the ontology files; the linker mints them (source `linker`) the first time they
 are seen. Slugs: a release is `<project>@<version>` (version without a leading `v`), a CVE is its id in
@@ -76,3 +77,31 @@ def kep_text_hits(view_text: str) -> list[tuple[int, int, str]]:
     if "KEP" not in view_text:
         return []
     return [(m.start(), m.end(), m.group(1)) for m in KEP_TEXT.finditer(view_text)]
+
+
+# Kubernetes community groups written other than by their names: a list after the plural ("SIGs Testing, UI,
+# API Machinery, and Usability"), or the group word after the name ("the new Naming WG").
+_GROUP_NAME = r"[A-Z][A-Za-z]*(?:[ -][A-Z][A-Za-z]*){0,2}"
+_LIST_SEPARATOR = r"(?:,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+)"
+GROUP_LIST = re.compile(rf"\b(SIG|WG)s\s+({_GROUP_NAME}(?:{_LIST_SEPARATOR}{_GROUP_NAME})*)")
+GROUP_AFTER = re.compile(rf"(?<![\w-])({_GROUP_NAME})\s(SIG|WG)\b")
+
+
+def group_hits(view_text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(view start, view end, names to look up, longest first) for each group a list or a reversed name
+    writes: `Scheduling` of "SIGs Autoscaling, Scheduling" → `SIG Scheduling`; "Naming WG" → `WG Naming`."""
+    if "SIG" not in view_text and "WG" not in view_text:
+        return []
+    hits = []
+    for match in GROUP_LIST.finditer(view_text):
+        group = match.group(1)
+        at = match.start(2)
+        for part in re.split(_LIST_SEPARATOR, match.group(2)):
+            start = view_text.index(part, at)
+            at = start + len(part)
+            hits.append((start, at, (f"{group} {part}",)))
+    for match in GROUP_AFTER.finditer(view_text):
+        words = match.group(1).split(" ")
+        names = tuple(f"{match.group(2)} {' '.join(words[i:])}" for i in range(len(words)))
+        hits.append((match.start(1), match.end(2), names))
+    return hits
