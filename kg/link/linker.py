@@ -246,6 +246,8 @@ class _DocumentLinker:
             url = match.group().rstrip(".,;:!?")
             self._link_url(item, url, url, start, start + len(url))
             inside_links.append((start, start + len(url)))
+        if "/" in item.text:
+            self._link_module_paths(item, inside_links)
         if "." in item.text:
             for match in _BARE_HOST.finditer(item.text):
                 start, end = match.start() + item.start, match.end() + item.start
@@ -253,6 +255,20 @@ class _DocumentLinker:
                 if match.group().islower() and not any(s <= start < e for s, e in inside_links):
                     url = f"https://{match.group()}/"
                     self._link_url(item, url, url, start, end)  # bare: only a home page names its entity
+
+    def _link_module_paths(self, item: ItemRecord, inside_links: list[tuple[int, int]]) -> None:
+        """A Go module path written in the text or in code (`k8s.io/apimachinery/util/clock`,
+        `sigs.k8s.io/knftables`, `github.com/google/cadvisor/lib`) names the project of its repository."""
+        for match in url_rules.MODULE_PATH.finditer(item.text):
+            start, end = match.start() + item.start, match.end() + item.start
+            if any(s <= start < e for s, e in inside_links):
+                continue
+            owner, repo = url_rules.module_repository(match)
+            slug = self.base.by_repository(owner, repo)
+            # `k8s.io/utils` is not Kubernetes itself, whose organization it sits in
+            if slug in self.entities and claims(self.entities[slug], url_rules.GithubRef(owner, repo)):
+                self.evidence.add_url(item.position, slug)
+                self._add(item, slug, start, end, "url", CONFIDENCE["repo"])
 
     def _link_url(self, item: ItemRecord, url: str, anchor: str, start: int, end: int) -> None:
         if end <= start:

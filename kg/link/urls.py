@@ -61,6 +61,20 @@ class GithubRef:
 _URL = re.compile(r"\s*https?://(?:[^/?#@\s]*@)?([^/?#:\s]+)(?::\d*)?([^?#\s]*)", re.I)
 
 
+# A Go module path (no scheme): Kubernetes' vanity hosts, etcd's, or a GitHub repository.
+MODULE_PATH = re.compile(
+    r"(?<![\w./:@-])(?:(sigs\.k8s\.io|k8s\.io|go\.etcd\.io)/([a-z0-9][\w.-]*[a-z0-9])"
+    r"|github\.com/([\w.-]+)/([\w-]+(?:\.[\w-]+)*))(?=[/`\s),;:]|\.(?:\s|$)|$)")
+_MODULE_OWNERS = {"k8s.io": "kubernetes", "sigs.k8s.io": "kubernetes-sigs", "go.etcd.io": "etcd-io"}
+
+
+def module_repository(match: re.Match[str]) -> tuple[str, str]:
+    """(owner, repo) of a MODULE_PATH match."""
+    if match.group(1):
+        return _MODULE_OWNERS[match.group(1)], match.group(2)
+    return match.group(3), match.group(4)
+
+
 @lru_cache(maxsize=1 << 16)  # every link is looked at as a proposal, a GitHub ref and a host: parse it once
 def split_url(url: str) -> tuple[str, str]:
     """(host without www. and port, lower-cased; path) of a URL, or ("", "") when it is not http(s)."""
