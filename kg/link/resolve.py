@@ -193,6 +193,10 @@ _NEWS_VERBS = frozenset({
     "sued", "unveiled",
     "admits", "admitted", "argues", "explains", "predicts", "says", "said", "tells", "told", "writes",
     "wrote", "takes", "overtakes", "tops", "nears",
+    "abandons", "accuses", "apologizes", "backs", "blames", "blocks", "claims", "ditches", "doubles",
+    "exits", "faces", "fires", "forks", "funds", "halts", "notes", "partners", "pauses", "promises",
+    "quits", "reports", "resigns", "responds", "retires", "revamps", "scraps", "seeks", "suspends",
+    "switches", "targets", "teases", "threatens", "urges",
 })
 
 
