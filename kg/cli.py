@@ -138,10 +138,10 @@ def candidates_cmd(
     if output_format == "json":
         typer.echo(json.dumps(found, ensure_ascii=False, indent=1))
         return
-    for cand in found:
+    for cand in found:  # the key is what `kg ontology promote` takes
         sample = cand["evidence"][0]["context"] if cand["evidence"] else ""
-        typer.echo(f"{cand['mentions']:>6} {cand['documents']:>5}  {cand['kind']:<10} "
-                   f"{cand['label']:<32} {sample}")
+        typer.echo(f"{cand['mentions']:>6} {cand['documents']:>5}  {cand['key']:<40} {cand['label']:<24} "
+                   f"{sample}")
 
 ontology_app = typer.Typer(help="The entity base in ontology/entities/: import, check, promote.",
                            no_args_is_help=True)
