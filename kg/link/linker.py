@@ -29,6 +29,7 @@ from kg.link.candidates import name_candidate, name_spans, repository_candidate,
 from kg.link.lists import list_members
 from kg.link.matcher import AliasIndex, Hit
 from kg.link.resolve import (
+    CONFIDENCE_AMBIGUOUS,
     Accepted,
     Evidence,
     distinctive,
@@ -37,7 +38,7 @@ from kg.link.resolve import (
     resolve_hit,
 )
 from kg.link.rules import cve_hits, group_hits, kep_text_hits, release_after
-from kg.link.textprep import View, apply_mask, lone_code_tokens, make_view, mask_spans
+from kg.link.textprep import View, apply_mask, command_words, lone_code_tokens, make_view, mask_spans
 from kg.link.within import named_within
 from kg.models import (
     CandidateRecord,
@@ -62,6 +63,8 @@ def code_version() -> str:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"{LINKER_CODE_VERSION}.{digest.hexdigest()[:8]}"
 
+# What a command line in code runs: software, not a language or a company (`bash -c`, `npm install`).
+PROGRAM_TYPES = frozenset({"Project", "Product"})
 CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "rule": 0.95}
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
 # A site named by its bare host in the text ("see landscape.cncf.io"); only a home page names an entity.
@@ -199,6 +202,7 @@ class _DocumentLinker:
                 spans.append((link.anchor_end, link.end))
         spans.append((previous, len(source)))
         self.code_tokens = dict(lone_code_tokens(source))
+        self.command_starts = command_words(source)
         self._code_starts = sorted(self.code_tokens)
         return make_view(apply_mask(source, spans))
 
@@ -397,6 +401,8 @@ class _DocumentLinker:
         for hit, item in placed:
             choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities,
                                  view.folded)
+            if choice is None and self.command_starts:
+                choice = self._command(hit, view)
             if choice is not None:
                 accepted.append(choice)
                 items[choice.start] = item
@@ -449,6 +455,17 @@ class _DocumentLinker:
             if item is not None:
                 ref = url_rules.kep_ref(number)
                 self._add_proposal(item, ref, f"KEP-{ref.number}", start, end, "rule")
+
+    def _command(self, hit: Hit, view: View) -> Accepted | None:
+        """The program of a command line in code (`docker ps`, `kind create cluster`): a lower-case name
+        that is otherwise a word needs no other evidence there, when one piece of software has it."""
+        if view.source_span(hit.start, hit.end)[0] not in self.command_starts or not hit.surface.islower():
+            return None
+        programs = {e.slug for e in hit.entries if e.text == hit.surface
+                    and self.entities.get(e.slug) is not None and self.entities[e.slug].type in PROGRAM_TYPES}
+        if len(programs) != 1:
+            return None
+        return Accepted(hit.start, hit.end, programs.pop(), CONFIDENCE_AMBIGUOUS)
 
     def _group(self, names: tuple[str, ...]) -> str | None:
         """The community group (an Organization) the first of `names` that is one of its aliases names."""

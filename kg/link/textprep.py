@@ -50,6 +50,14 @@ _INLINE_CODE = re.compile(r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?= [^`]))?.*?(
 _LONE_TOKEN = re.compile(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]{3,})`")
 
 
+def command_words(text: str) -> set[int]:
+    """Source starts of the program word of inline code that is a command line (`docker ps`, `kind create
+    cluster`): the first word, followed by arguments."""
+    if "`" not in text:
+        return set()
+    return {code.start(2) for code in _INLINE_CODE.finditer(text) if code.group(2) is not None}
+
+
 def lone_code_tokens(text: str) -> list[tuple[int, int]]:
     """Source spans of the tokens of lone-token inline code (`distroless`), backticks excluded."""
     return [m.span(1) for m in _LONE_TOKEN.finditer(text)]
