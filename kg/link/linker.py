@@ -29,15 +29,15 @@ from kg.link.candidates import name_candidate, name_spans, repository_candidate,
 from kg.link.lists import list_members
 from kg.link.matcher import AliasIndex, Hit
 from kg.link.resolve import (
-    CONFIDENCE_AMBIGUOUS,
     Accepted,
     Evidence,
+    command_program,
     distinctive,
     leftmost_longest,
     proper_noun_slugs,
     resolve_hit,
 )
-from kg.link.rules import cve_hits, group_hits, kep_text_hits, release_after
+from kg.link.rules import cve_hits, group_hits, group_slug, kep_text_hits, release_after
 from kg.link.textprep import View, apply_mask, command_words, lone_code_tokens, make_view, mask_spans
 from kg.link.within import named_within
 from kg.models import (
@@ -63,8 +63,6 @@ def code_version() -> str:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"{LINKER_CODE_VERSION}.{digest.hexdigest()[:8]}"
 
-# What a command line in code runs: software, not a language or a company (`bash -c`, `npm install`).
-PROGRAM_TYPES = frozenset({"Project", "Product"})
 CONFIDENCE = {"proposal": 0.99, "repo": 0.97, "org": 0.9, "host": 0.9, "rule": 0.95}
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
 # A site named by its bare host in the text ("see landscape.cncf.io"); only a home page names an entity.
@@ -401,8 +399,8 @@ class _DocumentLinker:
         for hit, item in placed:
             choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities,
                                  view.folded)
-            if choice is None and self.command_starts:
-                choice = self._command(hit, view)
+            if choice is None and view.source_span(hit.start, hit.end)[0] in self.command_starts:
+                choice = command_program(hit, self.entities)
             if choice is not None:
                 accepted.append(choice)
                 items[choice.start] = item
@@ -441,7 +439,7 @@ class _DocumentLinker:
                 self.new_entities.setdefault(hit.slug, hit.entity)
                 self._add(item, hit.slug, start, end, "rule", CONFIDENCE["rule"])
         for v_start, v_end, names in group_hits(view.folded):
-            slug = self._group(names)
+            slug = group_slug(names, self.linker.index, self.entities)
             start, end = view.source_span(v_start, v_end)
             item = self._item_at(start)
             if slug is not None and item is not None:
@@ -455,27 +453,6 @@ class _DocumentLinker:
             if item is not None:
                 ref = url_rules.kep_ref(number)
                 self._add_proposal(item, ref, f"KEP-{ref.number}", start, end, "rule")
-
-    def _command(self, hit: Hit, view: View) -> Accepted | None:
-        """The program of a command line in code (`docker ps`, `kind create cluster`): a lower-case name
-        that is otherwise a word needs no other evidence there, when one piece of software has it."""
-        if view.source_span(hit.start, hit.end)[0] not in self.command_starts or not hit.surface.islower():
-            return None
-        programs = {e.slug for e in hit.entries if e.text == hit.surface
-                    and self.entities.get(e.slug) is not None and self.entities[e.slug].type in PROGRAM_TYPES}
-        if len(programs) != 1:
-            return None
-        return Accepted(hit.start, hit.end, programs.pop(), CONFIDENCE_AMBIGUOUS)
-
-    def _group(self, names: tuple[str, ...]) -> str | None:
-        """The community group (an Organization) the first of `names` that is one of its aliases names."""
-        for name in names:
-            for entry in self.linker.index.entries(name):
-                entity = self.entities.get(entry.slug)
-                named = entry.text.lower() == name.lower()
-                if named and entity is not None and entity.type == "Organization":
-                    return entity.slug
-        return None
 
     def _name_candidates(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
         index = self.linker.index

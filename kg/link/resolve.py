@@ -447,3 +447,19 @@ def leftmost_longest(accepted: list[Accepted]) -> list[Accepted]:
             out.append(acc)
             last_end = acc.end
     return out
+
+
+# What a command line in code runs: software, not a language or a company (`bash -c`, `npm install`).
+PROGRAM_TYPES = frozenset({"Project", "Product"})
+
+
+def command_program(hit: Hit, entities: Mapping[str, EntityRecord]) -> Accepted | None:
+    """The program of a command line in code (`docker ps`, `kind create cluster`): a lower-case name that
+    is otherwise a word needs no other evidence there, when one piece of software has it."""
+    if not hit.surface.islower():
+        return None
+    programs = {e.slug for e in hit.entries
+                if e.text == hit.surface and e.slug in entities and entities[e.slug].type in PROGRAM_TYPES}
+    if len(programs) != 1:
+        return None
+    return Accepted(hit.start, hit.end, programs.pop(), CONFIDENCE_AMBIGUOUS)

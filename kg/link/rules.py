@@ -9,7 +9,9 @@ lower case, a KEP is `kubernetes/enhancements#NNNN` (see kg.link.urls).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kg.models import EntityRecord
 
@@ -105,3 +107,13 @@ def group_hits(view_text: str) -> list[tuple[int, int, tuple[str, ...]]]:
         names = tuple(f"{match.group(2)} {' '.join(words[i:])}" for i in range(len(words)))
         hits.append((match.start(1), match.end(2), names))
     return hits
+
+
+def group_slug(names: tuple[str, ...], index: Any, entities: Mapping[str, EntityRecord]) -> str | None:
+    """The community group (an Organization) named by the first of `names` that is one of its aliases."""
+    for name in names:
+        for entry in index.entries(name):
+            entity = entities.get(entry.slug)
+            if entity is not None and entity.type == "Organization" and entry.text.lower() == name.lower():
+                return entity.slug
+    return None
