@@ -438,11 +438,15 @@ class _DocumentLinker:
             if item is not None:
                 self.new_entities.setdefault(hit.slug, hit.entity)
                 self._add(item, hit.slug, start, end, "rule", CONFIDENCE["rule"])
+        named_until = -1
         for v_start, v_end, names in group_hits(view.folded):
+            if v_start < named_until:
+                continue  # a shorter name inside a group name already found
             slug = group_slug(names, self.linker.index, self.entities)
             start, end = view.source_span(v_start, v_end)
             item = self._item_at(start)
             if slug is not None and item is not None:
+                named_until = v_end
                 # `Windows` of "SIGs Windows, Auth" is the SIG, not the operating system
                 self.found = [f for f in self.found
                               if not (f[4] == "alias" and start <= f[2] and f[3] <= end)]

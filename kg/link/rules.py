@@ -86,13 +86,15 @@ def kep_text_hits(view_text: str) -> list[tuple[int, int, str]]:
 _GROUP_NAME = r"[A-Z][A-Za-z]*(?:[ -][A-Z][A-Za-z]*){0,2}"
 _LIST_SEPARATOR = r"(?:,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+)"
 GROUP_LIST = re.compile(rf"\b(SIG|WG)s\s+({_GROUP_NAME}(?:{_LIST_SEPARATOR}{_GROUP_NAME})*)")
-GROUP_AFTER = re.compile(rf"(?<![\w-])({_GROUP_NAME})\s(SIG|WG)\b")
+GROUP_AFTER = re.compile(rf"(?<![\w-])({_GROUP_NAME})\s(SIG|WG|Working Group|Special Interest Group)\b")
+_GROUP_WORDS = {"SIG": "SIG", "WG": "WG", "Working Group": "WG", "Special Interest Group": "SIG"}
 
 
 def group_hits(view_text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """(view start, view end, names to look up, longest first) for each group a list or a reversed name
-    writes: `Scheduling` of "SIGs Autoscaling, Scheduling" → `SIG Scheduling`; "Naming WG" → `WG Naming`."""
-    if "SIG" not in view_text and "WG" not in view_text:
+    writes: `Scheduling` of "SIGs Autoscaling, Scheduling" → `SIG Scheduling`; "Naming WG" and "the Naming
+    Working Group" → `WG Naming`."""
+    if "SIG" not in view_text and "WG" not in view_text and " Group" not in view_text:
         return []
     hits = []
     for match in GROUP_LIST.finditer(view_text):
@@ -103,9 +105,14 @@ def group_hits(view_text: str) -> list[tuple[int, int, tuple[str, ...]]]:
             at = start + len(part)
             hits.append((start, at, (f"{group} {part}",)))
     for match in GROUP_AFTER.finditer(view_text):
-        words = match.group(1).split(" ")
-        names = tuple(f"{match.group(2)} {' '.join(words[i:])}" for i in range(len(words)))
-        hits.append((match.start(1), match.end(2), names))
+        group = _GROUP_WORDS[match.group(2)]
+        name, start = match.group(1), match.start(1)
+        hits.append((start, match.end(2), (f"{group} {name}",)))
+        # "the Kubernetes Node Lifecycle Working Group" is WG Node Lifecycle; but "CNCF Kubernetes Security
+        # Special Interest Group" is CNCF's, not SIG Security
+        first, _, rest = name.partition(" ")
+        if rest and first in ("Kubernetes", "K8s"):
+            hits.append((start + len(first) + 1, match.end(2), (f"{group} {rest}",)))
     return hits
 
 
