@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kg.link.matcher import AliasIndex, entries_for, hyphen_variants, plural_entries
+from kg.link.matcher import AliasEntry, AliasIndex, entries_for, hyphen_variants, plural_entries
 
 # Kinds of entity one can have several of: their names also match in the plural (`kubelets`, `MacBooks`).
 PLURAL_TYPES = frozenset({"Project", "Product"})
@@ -51,7 +51,27 @@ def build_index(base: Any) -> AliasIndex:
                 if variant.lower() not in taken:
                     taken.add(variant.lower())
                     entries += entries_for(entity.slug, [(variant, alias.lang, False)], is_word)
+    for entity in base.entities.values():  # last: a spelling any other rule gives keeps its own case rule
+        if entity.type in _GLUED_TYPES:
+            for alias in entity.aliases:
+                glued = glued_variant(alias.text)
+                if glued and not alias.ambiguous and glued.lower() not in taken:
+                    taken.add(glued.lower())
+                    entries.append(AliasEntry(entity.slug, glued, True, False, alias.lang, lower_ok=False))
     return AliasIndex(entries)
+
+
+_GLUED_TYPES = frozenset({"Project", "Product", "Organization"})
+_CAPITALISED_WORDS = re.compile(r"[A-Z][A-Za-z]*[a-z][A-Za-z]*(?: [A-Z][A-Za-z]*[a-z][A-Za-z]*){1,2}")
+
+
+def glued_variant(text: str) -> str | None:
+    """A name of two or three capitalised words written as one CamelCase word (`ArchLinux` for Arch Linux,
+    `CodeReadyContainers`): matched with that exact case only."""
+    if not _CAPITALISED_WORDS.fullmatch(text):
+        return None
+    glued = text.replace(" ", "")
+    return glued if len(glued) >= 8 else None
 
 
 _SPEC_ACRONYM = re.compile(r"[A-Z]{3,5}")  # CNI, SBOM: their plural is CNIs, SBOMs
