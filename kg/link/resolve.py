@@ -290,6 +290,19 @@ def named_here(hit: Hit, entry: AliasEntry, text: str) -> bool:
             and proper_noun(text, hit.start, hit.end) and _one_entity(_usable(hit)))
 
 
+# People of a company right after its name: "Box CEO Aaron Levie", "Apple's chief architect".
+_LEADER_AFTER = re.compile(
+    r"(?:'s|’s)?[ \t]+(?:CEO|CTO|CFO|COO|CISO|CIO|co-?founders?|founders?|chief [a-z]+ officer|"
+    r"chief executive|president|spokes(?:person|woman|man)|employees|staffers|board)\b")
+
+
+def led_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
+    """An organization's name written exactly and followed by its people ("Box CEO Aaron Levie", "Slack's
+    co-founder") names the organization."""
+    return (bool(text) and entity.type == "Organization" and hit.surface == entry.text
+            and hit.surface[:1].isupper() and _LEADER_AFTER.match(text, hit.end) is not None)
+
+
 def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """A software name written exactly and followed by a version number names that software: "Contour 1.17
     released", "Helm 3.2"."""
@@ -398,8 +411,8 @@ def resolve_hit(
         # lower case (`boss`, `dep`: a linked crosbymichael/boss does not make every "my boss" the tool).
         short = entry.text.isascii() and (len(entry.text) <= 2 or (entry.word and hit.surface.islower()))
         ambiguous = needs_evidence(entry)
-        in_item = evidence.for_entity(entry.slug, item, item_text_lower, local=True) or named_here(
-            hit, entry, text)
+        in_item = (evidence.for_entity(entry.slug, item, item_text_lower, local=True)
+                   or named_here(hit, entry, text) or led_here(hit, entry, entities[entry.slug], text))
         in_document = not in_item and not short and entry.slug in evidence.in_document
         if in_document and ambiguous and evidence.short_form_of_other(hit.surface, entry.slug):
             in_document = False
