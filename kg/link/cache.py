@@ -54,10 +54,10 @@ def build_index(base: Any) -> AliasIndex:
     for entity in base.entities.values():  # last: a spelling any other rule gives keeps its own case rule
         if entity.type in _GLUED_TYPES:
             for alias in entity.aliases:
-                glued = glued_variant(alias.text)
-                if glued and not alias.ambiguous and glued.lower() not in taken:
-                    taken.add(glued.lower())
-                    entries.append(AliasEntry(entity.slug, glued, True, False, alias.lang, lower_ok=False))
+                variant = glued_variant(alias.text) or spaced_variant(alias.text)
+                if variant and not alias.ambiguous and variant.lower() not in taken:
+                    taken.add(variant.lower())
+                    entries.append(AliasEntry(entity.slug, variant, True, False, alias.lang, lower_ok=False))
     return AliasIndex(entries)
 
 
@@ -72,6 +72,17 @@ def glued_variant(text: str) -> str | None:
         return None
     glued = text.replace(" ", "")
     return glued if len(glued) >= 8 else None
+
+
+_WORD_AND_ACRONYM = re.compile(r"([A-Z][a-z]{2,})([A-Z]{2,4})")
+
+
+def spaced_variant(text: str) -> str | None:
+    """A name glued from a word and an acronym written as two words (`Metal LB` for MetalLB, `Mongo DB`,
+    `Open DNS`), matched with that exact case only. Other CamelCase names split into phrases (`Linux
+    Server`, `Cloud Ops`, `Data Breaches`), so they are not split."""
+    match = _WORD_AND_ACRONYM.fullmatch(text)
+    return f"{match.group(1)} {match.group(2)}" if match else None
 
 
 _SPEC_ACRONYM = re.compile(r"[A-Z]{3,5}")  # CNI, SBOM: their plural is CNIs, SBOMs
