@@ -54,7 +54,8 @@ def build_index(base: Any) -> AliasIndex:
     for entity in base.entities.values():  # last: a spelling any other rule gives keeps its own case rule
         if entity.type in _GLUED_TYPES:
             for alias in entity.aliases:
-                variant = glued_variant(alias.text) or spaced_variant(alias.text)
+                variant = (glued_variant(alias.text) or spaced_variant(alias.text)
+                           or hyphened_acronyms(alias.text))
                 if variant and not alias.ambiguous and variant.lower() not in taken:
                     taken.add(variant.lower())
                     entries.append(AliasEntry(entity.slug, variant, True, False, alias.lang, lower_ok=False))
@@ -83,6 +84,14 @@ def spaced_variant(text: str) -> str | None:
     Server`, `Cloud Ops`, `Data Breaches`), so they are not split."""
     match = _WORD_AND_ACRONYM.fullmatch(text)
     return f"{match.group(1)} {match.group(2)}" if match else None
+
+
+_TWO_ACRONYMS = re.compile(r"[A-Z][A-Z0-9]{1,4} [A-Z][A-Z0-9]{1,4}")
+
+
+def hyphened_acronyms(text: str) -> str | None:
+    """Two acronyms written with a hyphen (`AWS-EBS` for AWS EBS, `GCE-PD`), in that case only."""
+    return text.replace(" ", "-") if _TWO_ACRONYMS.fullmatch(text) else None
 
 
 _SPEC_ACRONYM = re.compile(r"[A-Z]{3,5}")  # CNI, SBOM: their plural is CNIs, SBOMs
