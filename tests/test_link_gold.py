@@ -27,7 +27,7 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 
 # Splits annotated after tuning (tests/gold/README.md) are estimates for unseen posts, not targets to tune
 # on: once scored they only guard against regressions. Splits tuned on since hold the targets.
-# final-2 is below the recall target on one ADT/F5 sponsor line; final-5 to final-24 are below it
+# final-2 is below the recall target on one ADT/F5 sponsor line; final-5 to final-25 are below it
 # on one-off names of DevOps'ish the base lacks (each was scored once before it was tuned on: see
 # tests/gold/README.md).
 FLOORS = {
@@ -37,6 +37,7 @@ FLOORS = {
     "final-16": (0.98, 0.92), "final-17": (0.98, 0.95), "final-18": (0.98, 0.94),
     "final-19": (0.98, 0.92), "final-20": (0.99, 0.93), "final-21": (0.99, 0.94),
     "final-22": (0.99, 0.94), "final-23": (0.99, 0.93), "final-24": (0.98, 0.93),
+    "final-25": (0.99, 0.90),
 }
 TUNED = ("dev", "held-out", "unseen")
 
