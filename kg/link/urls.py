@@ -5,7 +5,8 @@ A link to github.com/ORG/REPO (or ORG) names a project; a pull request, issue or
 KEPs are identified as `kubernetes/enhancements#NNNN` (a KEP's number is its tracking issue in
 kubernetes/enhancements, so a KEP file, `KEP-NNNN` in text and the tracking issue are one entity); the older
 date-named KEP files (`keps/sig-x/20180409-name.md`) have no number and keep their file name as the id
-(`kubernetes/enhancements#20180409-name`).
+(`kubernetes/enhancements#20180409-name`). A repository GitHub renamed keeps one id for its issues, under its
+current name (`kubernetes/features#508` is `kubernetes/enhancements#508`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from urllib.parse import unquote
 from kg.ids import proposal_slug
 
 KEP_REPO = ("kubernetes", "enhancements")
+# Repositories GitHub renamed, keeping their issue numbers: an issue has one id whichever name a link uses.
+RENAMED_REPOS = {
+    ("kubernetes", "features"): KEP_REPO,
+    ("kubernetes", "kubernetes.github.io"): ("kubernetes", "website"),
+}
 
 # Path segments that are GitHub pages, not owners.
 _GITHUB_RESERVED = frozenset(
@@ -107,6 +113,7 @@ def proposal_ref(url: str) -> ProposalRef | None:
     # `issue` (singular) is a common slip for `issues`; the writer still means that issue.
     if len(segments) >= 4 and segments[2] in ("pull", "issues", "issue") and segments[3].isdigit():
         owner, repo, number = segments[0], segments[1], segments[3]
+        owner, repo = RENAMED_REPOS.get((owner.lower(), repo.lower()), (owner, repo))
         kind = "pull" if segments[2] == "pull" else "issue"
         return ProposalRef(proposal_slug(owner, repo, int(number)), owner.lower(), repo.lower(),
                            str(int(number)), kind, url)
