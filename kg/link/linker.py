@@ -399,7 +399,8 @@ class _DocumentLinker:
         for hit, item in placed:
             choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities,
                                  view.folded)
-            if choice is None and view.source_span(hit.start, hit.end)[0] in self.command_starts:
+            if (choice is None and self.command_starts
+                    and view.source_span(hit.start, hit.end)[0] in self.command_starts):
                 choice = command_program(hit, self.entities)
             if choice is not None:
                 accepted.append(choice)
@@ -439,10 +440,10 @@ class _DocumentLinker:
                 self.new_entities.setdefault(hit.slug, hit.entity)
                 self._add(item, hit.slug, start, end, "rule", CONFIDENCE["rule"])
         named_until = -1
-        for v_start, v_end, names in group_hits(view.folded):
+        for v_start, v_end, name in group_hits(view.folded):
             if v_start < named_until:
                 continue  # a shorter name inside a group name already found
-            slug = group_slug(names, self.linker.index, self.entities)
+            slug = group_slug(name, self.linker.index, self.entities)
             start, end = view.source_span(v_start, v_end)
             item = self._item_at(start)
             if slug is not None and item is not None:

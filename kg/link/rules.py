@@ -90,10 +90,10 @@ GROUP_AFTER = re.compile(rf"(?<![\w-])({_GROUP_NAME})\s(SIG|WG|Working Group|Spe
 _GROUP_WORDS = {"SIG": "SIG", "WG": "WG", "Working Group": "WG", "Special Interest Group": "SIG"}
 
 
-def group_hits(view_text: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(view start, view end, names to look up, longest first) for each group a list or a reversed name
-    writes: `Scheduling` of "SIGs Autoscaling, Scheduling" → `SIG Scheduling`; "Naming WG" and "the Naming
-    Working Group" → `WG Naming`."""
+def group_hits(view_text: str) -> list[tuple[int, int, str]]:
+    """(view start, view end, name to look up) for each group a list or a reversed name may write, in order
+    of start: `Scheduling` of "SIGs Autoscaling, Scheduling" → `SIG Scheduling`; "Naming WG" and "the
+    Naming Working Group" → `WG Naming`."""
     if "SIG" not in view_text and "WG" not in view_text and " Group" not in view_text:
         return []
     hits = []
@@ -103,24 +103,23 @@ def group_hits(view_text: str) -> list[tuple[int, int, tuple[str, ...]]]:
         for part in re.split(_LIST_SEPARATOR, match.group(2)):
             start = view_text.index(part, at)
             at = start + len(part)
-            hits.append((start, at, (f"{group} {part}",)))
+            hits.append((start, at, f"{group} {part}"))
     for match in GROUP_AFTER.finditer(view_text):
         group = _GROUP_WORDS[match.group(2)]
         name, start = match.group(1), match.start(1)
-        hits.append((start, match.end(2), (f"{group} {name}",)))
+        hits.append((start, match.end(2), f"{group} {name}"))
         # "the Kubernetes Node Lifecycle Working Group" is WG Node Lifecycle; but "CNCF Kubernetes Security
         # Special Interest Group" is CNCF's, not SIG Security
         first, _, rest = name.partition(" ")
         if rest and first in ("Kubernetes", "K8s"):
-            hits.append((start + len(first) + 1, match.end(2), (f"{group} {rest}",)))
-    return hits
+            hits.append((start + len(first) + 1, match.end(2), f"{group} {rest}"))
+    return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
 
 
-def group_slug(names: tuple[str, ...], index: Any, entities: Mapping[str, EntityRecord]) -> str | None:
-    """The community group (an Organization) named by the first of `names` that is one of its aliases."""
-    for name in names:
-        for entry in index.entries(name):
-            entity = entities.get(entry.slug)
-            if entity is not None and entity.type == "Organization" and entry.text.lower() == name.lower():
-                return entity.slug
+def group_slug(name: str, index: Any, entities: Mapping[str, EntityRecord]) -> str | None:
+    """The community group (an Organization) of which `name` is an alias, if any."""
+    for entry in index.entries(name):
+        entity = entities.get(entry.slug)
+        if entity is not None and entity.type == "Organization" and entry.text.lower() == name.lower():
+            return entity.slug
     return None
