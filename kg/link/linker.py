@@ -265,10 +265,9 @@ class _DocumentLinker:
             start, end = match.start() + item.start, match.end() + item.start
             if any(s <= start < e for s, e in inside_links):
                 continue
-            owner, repo = url_rules.module_repository(match)
-            slug = self.base.by_repository(owner, repo)
             # `k8s.io/utils` is not Kubernetes itself, whose organization it sits in
-            if slug in self.entities and claims(self.entities[slug], url_rules.GithubRef(owner, repo)):
+            slug = self._claimant(*url_rules.module_repository(match))
+            if slug is not None:
                 self.evidence.add_url(item.position, slug)
                 self._add(item, slug, start, end, "url", CONFIDENCE["repo"])
 
@@ -368,9 +367,16 @@ class _DocumentLinker:
         if at < 0 or (ref.owner, ref.repo) == url_rules.KEP_REPO:
             return
         at += start
-        slug = self.base.by_repository(ref.owner, ref.repo)
-        if slug in self.entities and claims(self.entities[slug], url_rules.GithubRef(ref.owner, ref.repo)):
+        slug = self._claimant(ref.owner, ref.repo)
+        if slug is not None:
             self._add(item, slug, at, at + len(written), "url", CONFIDENCE["repo"])
+
+    def _claimant(self, owner: str, repo: str) -> str | None:
+        """The entity that claims the repository owner/repo itself, not only its organization."""
+        slug = self.base.by_repository(owner, repo)
+        if slug in self.entities and claims(self.entities[slug], url_rules.GithubRef(owner, repo)):
+            return slug
+        return None
 
     # ------------------------------------------------------------------ aliases and rules
 
