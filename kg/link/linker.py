@@ -211,7 +211,7 @@ class _DocumentLinker:
             return True
         token_start = self._code_starts[index]
         token_end = self.code_tokens[token_start]
-        if start >= token_end:
+        if start >= token_end or start in self.command_starts:
             return True
         return (start, end) == (token_start, token_end) and any(
             not e.ambiguous and not e.word for e in hit.entries)

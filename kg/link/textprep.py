@@ -50,12 +50,23 @@ _INLINE_CODE = re.compile(r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?= [^`]))?.*?(
 _LONE_TOKEN = re.compile(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]{3,})`")
 
 
+# A lower-case word the text calls a program: "the `helm` command", "the `git` command", "the kind CLI".
+_CALLED_PROGRAM = re.compile(r"(?<![\w`./-])`?([a-z][a-z0-9-]*[a-z0-9])`? (?:command|CLI)(?![\w-])")
+
+
+def _called_program_code(text: str, code: re.Match[str]) -> bool:
+    """Inline code of one word that the text then calls a program ("the `git` command")."""
+    match = _CALLED_PROGRAM.match(text, code.start())
+    return match is not None and match.end(1) + 1 == code.end()
+
+
 def command_words(text: str) -> set[int]:
     """Source starts of the program word of inline code that is a command line (`docker ps`, `kind create
-    cluster`): the first word, followed by arguments."""
-    if "`" not in text:
-        return set()
-    return {code.start(2) for code in _INLINE_CODE.finditer(text) if code.group(2) is not None}
+    cluster`), the first word followed by arguments, and of a word the text calls a command or CLI."""
+    starts = {called.start(1) for called in _CALLED_PROGRAM.finditer(text)}
+    if "`" in text:
+        starts.update(code.start(2) for code in _INLINE_CODE.finditer(text) if code.group(2) is not None)
+    return starts
 
 
 def lone_code_tokens(text: str) -> list[tuple[int, int]]:
@@ -89,7 +100,7 @@ def mask_spans(text: str) -> list[tuple[int, int]]:
     if "@" in text:
         spans.extend(_email_spans(text))
     for code in _INLINE_CODE.finditer(text):
-        if _LONE_TOKEN.fullmatch(code.group()) is not None:
+        if _LONE_TOKEN.fullmatch(code.group()) is not None or _called_program_code(text, code):
             spans.append((code.start(), code.start() + 1))
             spans.append((code.end() - 1, code.end()))
         elif code.group(2) is None:
