@@ -46,7 +46,11 @@ _MASK_PATTERNS = (
 # Inline code is masked except a leading lower-case command given arguments (`kubectl logs -f` names
 # kubectl) and a lone lower-case token (`distroless`, `kube-proxy`), which the linker accepts only as a
 # whole unambiguous alias that is no English word: a lone `kind` or `spec` is a field name, not a tool.
-_INLINE_CODE = re.compile(r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?= [^`]))?.*?(?<!`)\1(?!`)", re.S)
+# Inline code stays inside its block (CommonMark): a stray backtick pairs with one in the same paragraph or
+# list item at most, never with code further on (which would hide every name in between).
+_IN_BLOCK = r"(?:[^\n]|\n(?![ \t]*(?:\n|[-*+][ \t]|\d+[.)][ \t]|#{1,6}[ \t]|>)))"
+_INLINE_CODE = re.compile(
+    r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?= [^`]))?" + _IN_BLOCK + r"*?(?<!`)\1(?!`)")
 _LONE_TOKEN = re.compile(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]{3,})`")
 
 
