@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from kg.link.matcher import AliasEntry, Hit, case_ok
 from kg.link.rules import RELEASABLE, RELEASE_AFTER
+from kg.link.textprep import MASK
 from kg.models import EntityRecord
 
 # When one surface may denote several entities, the more specific kind wins.
@@ -56,6 +57,7 @@ class Evidence:
     def __init__(self, entities: Mapping[str, EntityRecord]) -> None:
         self.entities = entities
         self.by_item: dict[int, set[str]] = {}  # linked URLs, and distinctive aliases, per item
+        self.url_by_item: dict[int, set[str]] = {}  # linked URLs only
         self.in_document: set[str] = set()
         # First words of longer names written in the document (`Lambda` of `Lambda School`) -> their entities
         self.short_forms: dict[str, set[str]] = {}
@@ -63,6 +65,12 @@ class Evidence:
 
     def add_url(self, item: int, slug: str) -> None:
         self.by_item.setdefault(item, set()).add(slug)
+        self.url_by_item.setdefault(item, set()).add(slug)
+
+    def other_publisher(self, item: int, slug: str) -> bool:
+        """Whether a link in the item goes to another organization's site (`| IT Pro` on itprotoday.com)."""
+        return any(other != slug and self.entities[other].type == "Organization"
+                   for other in self.url_by_item.get(item, ()) if other in self.entities)
 
     def short_form_of_other(self, surface: str, slug: str) -> bool:
         """Whether `surface` is, in this document, the short form of another entity's longer name: after
@@ -303,6 +311,25 @@ def led_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bo
             and hit.surface[:1].isupper() and _LEADER_AFTER.match(text, hit.end) is not None)
 
 
+# Where a link title or a byline names its publisher: after a dash or bar closing the link text ("Pinterest
+# files for its IPO - Axios"), or after the author at the end of a byline line ("Donna Goodison, Protocol").
+_TITLE_TAIL_BEFORE = re.compile(r"[ \t\w][ \t]*[-|–][ \t]*$")  # not an em dash: "Data Driven — Fast"
+_PERSON = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
+_BYLINE_BEFORE = re.compile(rf"(?:^|[\n\x00])[ \t]*{_PERSON}(?:(?:,| and| &) {_PERSON})*, $")
+
+
+def published_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
+    """An organization's name written exactly where a link title or a byline names the publisher."""
+    if not (text and entity.type == "Organization" and hit.surface == entry.text
+            and hit.surface[:1].isupper()):
+        return False
+    after = text[hit.end:hit.end + 8].lstrip(" \t")
+    if after[:1] == MASK and _TITLE_TAIL_BEFORE.search(text, max(0, hit.start - 4), hit.start):
+        return True
+    return (after[:1] in ("\n", MASK, "")
+            and _BYLINE_BEFORE.search(text, max(0, hit.start - 120), hit.start) is not None)
+
+
 def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """A software name written exactly and followed by a version number names that software: "Contour 1.17
     released", "Helm 3.2"."""
@@ -412,7 +439,9 @@ def resolve_hit(
         short = entry.text.isascii() and (len(entry.text) <= 2 or (entry.word and hit.surface.islower()))
         ambiguous = needs_evidence(entry)
         in_item = (evidence.for_entity(entry.slug, item, item_text_lower, local=True)
-                   or named_here(hit, entry, text) or led_here(hit, entry, entities[entry.slug], text))
+                   or named_here(hit, entry, text) or led_here(hit, entry, entities[entry.slug], text)
+                   or (published_here(hit, entry, entities[entry.slug], text)
+                       and not evidence.other_publisher(item, entry.slug)))
         in_document = not in_item and not short and entry.slug in evidence.in_document
         if in_document and ambiguous and evidence.short_form_of_other(hit.surface, entry.slug):
             in_document = False
