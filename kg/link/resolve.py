@@ -205,6 +205,8 @@ _NEWS_VERBS = frozenset({
     "exits", "faces", "fires", "forks", "funds", "halts", "notes", "partners", "pauses", "promises",
     "quits", "reports", "resigns", "responds", "retires", "revamps", "scraps", "seeks", "suspends",
     "switches", "targets", "teases", "threatens", "urges",
+    "appoints", "completes", "explores", "gets", "goes", "got", "hit", "hits", "lands", "nabs", "names",
+    "picks", "probed", "reportedly", "secures", "snags", "wants",
 })
 
 
