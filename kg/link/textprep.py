@@ -56,6 +56,8 @@ _LONE_TOKEN = re.compile(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]{3,})`")
 
 # A lower-case word the text calls a program: "the `helm` command", "the `git` command", "the kind CLI".
 _CALLED_PROGRAM = re.compile(r"(?<![\w`./-])`?([a-z][a-z0-9-]*[a-z0-9])`? (?:command|CLI)(?![\w-])")
+_PROGRAM_NOUN = re.compile(r" (?:command|CLI)(?![\w-])")
+_PROGRAM_BEFORE = re.compile(r"(?<![\w`./-])`?([a-z][a-z0-9-]*[a-z0-9])`?\Z")
 
 
 def _called_program_code(text: str, code: re.Match[str]) -> bool:
@@ -67,7 +69,11 @@ def _called_program_code(text: str, code: re.Match[str]) -> bool:
 def command_words(text: str) -> set[int]:
     """Source starts of the program word of inline code that is a command line (`docker ps`, `kind create
     cluster`), the first word followed by arguments, and of a word the text calls a command or CLI."""
-    starts = {called.start(1) for called in _CALLED_PROGRAM.finditer(text)}
+    starts = set()
+    for noun in _PROGRAM_NOUN.finditer(text):  # the rare noun first: a scan for every word is slow
+        called = _PROGRAM_BEFORE.search(text, max(0, noun.start() - 60), noun.start())
+        if called is not None:
+            starts.add(called.start(1))
     if "`" in text:
         starts.update(code.start(2) for code in _INLINE_CODE.finditer(text) if code.group(2) is not None)
     return starts
