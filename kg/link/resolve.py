@@ -306,6 +306,30 @@ _LEADER_AFTER = re.compile(
     r"chief executive|president|spokes(?:person|woman|man)|employees|staffers|board)\b")
 
 
+_POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)(?![\w'’])")
+
+
+def owning_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
+    """An organization's name written exactly in the possessive ("How Stripe's Developer Productivity team",
+    "Square's new reader") names the organization: an everyday word rarely owns anything."""
+    if not (text and entity.type == "Organization" and hit.surface == entry.text and hit.surface[:1].isupper()
+            and _POSSESSIVE_AFTER.match(text, hit.end) is not None and _one_entity(_usable(hit))):
+        return False
+    # Not the last word of a longer Title Case name ("Scheduling Framework's config API"); a function word
+    # before it opens a headline ("How Stripe's", "Against Apple's").
+    before, _after = _around(text, hit.start, hit.end)
+    if before < 0 or not _title_word_before(text, before):
+        return True
+    first = before
+    while first > 0 and text[first - 1].isalpha():
+        first -= 1
+    return text[first:before + 1].lower() in _HEADLINE_FUNCTION_WORDS
+
+
+_HEADLINE_FUNCTION_WORDS = _SMALL_WORDS | frozenset(str.split(
+    "how why what when where who inside against over into about after before behind under meet"))
+
+
 def led_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """An organization's name written exactly and followed by its people ("Box CEO Aaron Levie", "Slack's
     co-founder") names the organization."""
@@ -442,6 +466,7 @@ def resolve_hit(
         ambiguous = needs_evidence(entry)
         in_item = (evidence.for_entity(entry.slug, item, item_text_lower, local=True)
                    or named_here(hit, entry, text) or led_here(hit, entry, entities[entry.slug], text)
+                   or owning_here(hit, entry, entities[entry.slug], text)
                    or (published_here(hit, entry, entities[entry.slug], text)
                        and not evidence.other_publisher(item, entry.slug)))
         in_document = not in_item and not short and entry.slug in evidence.in_document
