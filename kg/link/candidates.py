@@ -93,20 +93,26 @@ _SHARED_HOSTS = frozenset(str.split(
 _ROOT_PATHS = ("", "/", "/index.html", "/en", "/en/")
 
 
+def names_site(host: str, path: str, surface: str) -> bool:
+    """Whether a link to `host` + `path` is to the site's home page and its anchor is the site's name
+    (`[Garie](https://garie.io/)`, `[Solo](https://www.solo.io/)`)."""
+    words = surface.split()
+    if (path.rstrip("/") + "/" not in {p.rstrip("/") + "/" for p in _ROOT_PATHS} or host in _SHARED_HOSTS
+            or not 1 <= len(words) <= 4 or not surface[:1].isalnum()):
+        return False
+    name = re.sub(r"[\W_]+", "", surface.lower())
+    labels = host.split(".")
+    site = re.sub(r"[\W_]+", "", labels[-2] if len(labels) >= 2 else labels[0])
+    return len(name) >= 3 and (name == site or (len(name) >= 4 and site.startswith(name))
+                               or (len(site) >= 4 and name.startswith(site)))
+
+
 def site_candidate(
     item_position: int, host: str, path: str, surface: str, start: int, end: int, url: str
 ) -> CandidateRecord | None:
     """A link to a site's home page whose anchor is the site's name (`[Garie](https://garie.io/)`,
     `[Conference List](https://conferencelist.co/)`), when no entity claims the site; else None."""
-    words = surface.split()
-    if (path.rstrip("/") + "/" not in {p.rstrip("/") + "/" for p in _ROOT_PATHS} or host in _SHARED_HOSTS
-            or not 1 <= len(words) <= 4 or not surface[:1].isalnum()):
-        return None
-    name = re.sub(r"[\W_]+", "", surface.lower())
-    labels = host.split(".")
-    site = re.sub(r"[\W_]+", "", labels[-2] if len(labels) >= 2 else labels[0])
-    if len(name) < 3 or not (name == site or (len(name) >= 4 and site.startswith(name))
-                             or (len(site) >= 4 and name.startswith(site))):
+    if not names_site(host, path, surface):
         return None
     return CandidateRecord(item_position, f"site:{host}", surface, "site", surface, start, end,
                            f"https://{host}/")

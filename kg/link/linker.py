@@ -25,7 +25,7 @@ from typing import Any
 
 from kg.link import urls as url_rules
 from kg.link.anchors import claims, names_entity, url_span
-from kg.link.candidates import name_candidate, name_spans, repository_candidate, site_candidate
+from kg.link.candidates import name_candidate, name_spans, names_site, repository_candidate, site_candidate
 from kg.link.lists import list_members
 from kg.link.matcher import AliasIndex, Hit
 from kg.link.resolve import (
@@ -299,12 +299,12 @@ class _DocumentLinker:
         entity = self.entities[slug]
         # Only the entity's own names count: `[SRE at Google](https://cloud.google.com/blog/...)` names
         # Google, not Google Cloud, whose site it is.
-        if not bare:
-            if names_entity(entity, self.document.source[start:end], ()):
-                self._add(item, slug, start, end, "url", CONFIDENCE["host"])
-        elif _is_homepage(entity, host, path):
-            # A company and its product may share a home page (`solo.io`, Gloo's too): the bare site is
-            # the company's.
+        if not bare and names_entity(entity, self.document.source[start:end], ()):
+            self._add(item, slug, start, end, "url", CONFIDENCE["host"])
+        elif _is_homepage(entity, host, path) and (
+                bare or names_site(host, path, self.document.source[start:end])):
+            # The home page itself, bare or under the site's name (`[Solo](https://www.solo.io/)`). A company
+            # and its product may share a home page (`solo.io`, Gloo's too): the site is the company's.
             owner = self.entities.get(entity.organization or "")
             if owner is not None and owner.homepage and _is_homepage(owner, host, path):
                 slug = owner.slug
