@@ -91,25 +91,31 @@ def _load_linker():  # type: ignore[no-untyped-def]
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Post files and folders of posts.")],
-    output_format: Annotated[str, typer.Option("--format", help="Output format (jsonl).")] = "jsonl",
+    output_format: Annotated[str, typer.Option(
+        "--format", help="jsonl (one object per mention) or marked (each post with ⟦linked⟧{slug} spans, "
+        "for review).")] = "jsonl",
     candidates: Annotated[bool, typer.Option("--candidates", help="Also print candidate rows.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: cores).",
                                                 show_default=False)] = None,
     ontology: Annotated[str | None, typer.Option("--ontology", help="The ontology/ folder (default: the "
                                                  "repository's).", show_default=False)] = None,
 ) -> None:
-    """Link posts without a database: one JSON object per mention on stdout; rejected files on stderr."""
+    """Link posts without a database: one JSON object per mention on stdout (or each post with its linked
+    spans marked); rejected files on stderr."""
     from pathlib import Path
 
     from kg.link import Linker
+    from kg.link.extract import FORMATS
     from kg.link.extract import extract as run_extract
 
-    if output_format != "jsonl":
-        raise typer.BadParameter(f"unknown format {output_format!r}; use jsonl", param_hint="--format")
+    if output_format not in FORMATS:
+        raise typer.BadParameter(f"unknown format {output_format!r}; use {' or '.join(FORMATS)}",
+                                 param_hint="--format")
     linker = Linker.load(Path(ontology) if ontology else None)
     rejected = 0
     out = sys.stdout
-    for result in run_extract(paths, linker, candidates=candidates, workers=workers):
+    for result in run_extract(paths, linker, candidates=candidates, workers=workers,
+                              output_format=output_format):
         if result.error is not None:
             rejected += 1
             _err(f"rejected {result.error}")

@@ -65,6 +65,27 @@ def test_extract_prints_one_json_object_per_mention_with_exact_spans() -> None:
     assert keps == {f"enhancements%23{n}" for n in (830, 887, 900, 906, 909)}
 
 
+def test_extract_marked_shows_each_post_with_its_linked_spans_and_loses_no_character() -> None:
+    import re
+
+    result = kg("extract", f"../shared/corpus/{LWKD}", f"../shared/corpus/{WEEKLY}", "--format", "marked",
+                "--candidates")
+    assert result.returncode == 0, result.stderr
+    parts = re.split(r"^===== (.+)\n", result.stdout, flags=re.M)[1:]
+    posts = dict(zip(parts[::2], parts[1::2], strict=True))
+    assert set(posts) == {f"../shared/corpus/{LWKD}", f"../shared/corpus/{WEEKLY}"}
+    lwkd, weekly = posts[f"../shared/corpus/{LWKD}"], posts[f"../shared/corpus/{WEEKLY}"]
+    pr = "#80037: Remove support for etcd2 from cluster/images/etcd image"
+    assert f"⟦{pr}⟧{{kubernetes/kubernetes#80037}}" in lwkd
+    assert "⟦gVisor⟧{gvisor}" in weekly
+    assert "⟪WeavNet⟫{name:weavnet}" in weekly  # a candidate, marked apart from links
+    for path, text in ((LWKD, lwkd), (WEEKLY, weekly)):
+        unmarked = re.sub(r"[⟦⟪]|[⟧⟫]\{[^}\n]*\}", "", text)
+        assert unmarked == (CORPUS / path).read_text(encoding="utf-8") + "\n"
+    wrong = kg("extract", f"../shared/corpus/{LWKD}", "--format", "xml")
+    assert wrong.returncode != 0 and "unknown format 'xml'; use jsonl or marked" in wrong.stderr
+
+
 def test_extract_reports_a_rejected_file_and_exits_1_after_the_others() -> None:
     result = kg("extract", f"../shared/corpus/{BAD_DATE}", f"../shared/corpus/{WEEKLY}")
     assert result.returncode == 1

@@ -25,6 +25,8 @@ PARALLEL_FROM = 24
 
 _WORKER_LINKER: Any = None
 _WORKER_CANDIDATES = False
+_WORKER_FORMAT = "jsonl"
+FORMATS = ("jsonl", "marked")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +90,30 @@ def _link_file(path: str) -> FileResult:
                                      sentences=False)
     except RejectedFile as rejection:
         return FileResult(path, error=str(rejection))
+    if _WORKER_FORMAT == "marked":
+        return FileResult(path, (f"===== {path}", marked(linked, _WORKER_CANDIDATES)))
     entities = _WORKER_LINKER.base.entities
     lines = tuple(json.dumps(r, ensure_ascii=False) for r in rows(linked, entities, _WORKER_CANDIDATES))
     return FileResult(path, lines)
+
+
+def marked(linked: LinkedDocument, candidates: bool = False) -> str:
+    """The post's source with each linked span marked `⟦surface⟧{slug}` (and, with `candidates`, each
+    candidate's `⟪surface⟫{key}`), for reading what the linker linked and what it left: the longest span
+    at a place is marked, spans inside it are not. Removing the marks gives the source back."""
+    source = linked.document.source
+    spans = [(m.start, m.end, "⟦", "⟧", m.entity) for m in linked.mentions]
+    if candidates:
+        spans += [(c.start, c.end, "⟪", "⟫", c.key) for c in linked.candidates]
+    out: list[str] = []
+    at = 0
+    for start, end, opening, closing, name in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < at:
+            continue
+        out += [source[at:start], opening, source[start:end], closing, "{", name, "}"]
+        at = end
+    out.append(source[at:])
+    return "".join(out)
 
 
 def as_given(paths: Sequence[str], found: Sequence[str]) -> list[str]:
@@ -111,14 +134,16 @@ def as_given(paths: Sequence[str], found: Sequence[str]) -> list[str]:
 
 
 def extract(
-    paths: Sequence[str], linker: Any, candidates: bool = False, workers: int | None = None
+    paths: Sequence[str], linker: Any, candidates: bool = False, workers: int | None = None,
+    output_format: str = "jsonl",
 ) -> Iterator[FileResult]:
-    """Every file under `paths`, linked, as JSON lines (or the reason it was rejected), in file order."""
+    """Every file under `paths`, linked, as JSON lines or marked text (`output_format`), or the reason it
+    was rejected, in file order."""
     from kg.ingest import discover
 
-    global _WORKER_LINKER, _WORKER_CANDIDATES
+    global _WORKER_LINKER, _WORKER_CANDIDATES, _WORKER_FORMAT
     files = as_given(paths, discover(paths))
-    _WORKER_LINKER, _WORKER_CANDIDATES = linker, candidates
+    _WORKER_LINKER, _WORKER_CANDIDATES, _WORKER_FORMAT = linker, candidates, output_format
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         for path in files:
