@@ -309,11 +309,17 @@ _LEADER_AFTER = re.compile(
 _POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)(?![\w'’])")
 
 
+def _organization_written(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
+    """Whether `hit` is an organization's name written exactly, capitalised, in a text to look around in."""
+    return (bool(text) and entity.type == "Organization" and hit.surface == entry.text
+            and hit.surface[:1].isupper())
+
+
 def owning_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """An organization's name written exactly in the possessive ("How Stripe's Developer Productivity team",
     "Square's new reader") names the organization: an everyday word rarely owns anything."""
-    if not (text and entity.type == "Organization" and hit.surface == entry.text and hit.surface[:1].isupper()
-            and _POSSESSIVE_AFTER.match(text, hit.end) is not None and _one_entity(_usable(hit))):
+    if not (_organization_written(hit, entry, entity, text) and _POSSESSIVE_AFTER.match(text, hit.end)
+            and _one_entity(_usable(hit))):
         return False
     # Not the last word of a longer Title Case name ("Scheduling Framework's config API"); a function word
     # before it opens a headline ("How Stripe's", "Against Apple's").
@@ -333,8 +339,7 @@ _HEADLINE_FUNCTION_WORDS = _SMALL_WORDS | frozenset(str.split(
 def led_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """An organization's name written exactly and followed by its people ("Box CEO Aaron Levie", "Slack's
     co-founder") names the organization."""
-    return (bool(text) and entity.type == "Organization" and hit.surface == entry.text
-            and hit.surface[:1].isupper() and _LEADER_AFTER.match(text, hit.end) is not None)
+    return _organization_written(hit, entry, entity, text) and _LEADER_AFTER.match(text, hit.end) is not None
 
 
 # Where a link title or a byline names its publisher: after a dash or bar closing the link text ("Pinterest
@@ -346,8 +351,7 @@ _BYLINE_BEFORE = re.compile(rf"(?:^|[\n\x00])[ \t]*{_PERSON}(?:(?:,| and| &) {_P
 
 def published_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """An organization's name written exactly where a link title or a byline names the publisher."""
-    if not (text and entity.type == "Organization" and hit.surface == entry.text
-            and hit.surface[:1].isupper()):
+    if not _organization_written(hit, entry, entity, text):
         return False
     after = text[hit.end:hit.end + 8].lstrip(" \t")
     if after[:1] == MASK and _TITLE_TAIL_BEFORE.search(text, max(0, hit.start - 4), hit.start):
@@ -453,8 +457,9 @@ def resolve_hit(
         if entry.slug not in entities or not (case_ok(entry, hit.surface) or (
                 hit.surface.lower() == entry.text.lower() and beside_chinese(text, hit.start, hit.end))):
             continue
+        entity = entities[entry.slug]
         if (labelled and entry.slug not in labelled and entry.ambiguous
-                and not any(_has_word(item_text_lower, w) for w in _context_words(entities[entry.slug]))):
+                and not any(_has_word(item_text_lower, w) for w in _context_words(entity))):
             continue
         if entry.word and text:
             usage = common_usage(text, hit.start, hit.end) if usage is None else usage
@@ -465,23 +470,22 @@ def resolve_hit(
         short = entry.text.isascii() and (len(entry.text) <= 2 or (entry.word and hit.surface.islower()))
         ambiguous = needs_evidence(entry)
         in_item = (evidence.for_entity(entry.slug, item, item_text_lower, local=True)
-                   or named_here(hit, entry, text) or led_here(hit, entry, entities[entry.slug], text)
-                   or owning_here(hit, entry, entities[entry.slug], text)
-                   or (published_here(hit, entry, entities[entry.slug], text)
+                   or named_here(hit, entry, text) or led_here(hit, entry, entity, text)
+                   or owning_here(hit, entry, entity, text)
+                   or (published_here(hit, entry, entity, text)
                        and not evidence.other_publisher(item, entry.slug)))
         in_document = not in_item and not short and entry.slug in evidence.in_document
         if in_document and ambiguous and evidence.short_form_of_other(hit.surface, entry.slug):
             in_document = False
         # The weakest evidence: a version number after the name says "software", not which one.
         by_version = (ambiguous and not (in_item or in_document)
-                      and versioned(hit, entry, entities[entry.slug], text))
+                      and versioned(hit, entry, entity, text))
         if ambiguous and not (in_item or in_document or by_version):
             continue
         if ambiguous:
             confidence = CONFIDENCE_AMBIGUOUS
         else:
             confidence = CONFIDENCE_EXACT if hit.surface == entry.text else CONFIDENCE_FOLDED_CASE
-        entity = entities[entry.slug]
         # Evidence in the item beats everything; a name that needs none beats a reading supported only
         # elsewhere in the document (`Heptio` is Heptio, though VMware, which bought it, is named further on).
         if in_item:

@@ -55,15 +55,15 @@ _LONE_TOKEN = re.compile(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]{3,})`")
 
 
 # A lower-case word the text calls a program: "the `helm` command", "the `git` command", "the kind CLI".
-_CALLED_PROGRAM = re.compile(r"(?<![\w`./-])`?([a-z][a-z0-9-]*[a-z0-9])`? (?:command|CLI)(?![\w-])")
 _PROGRAM_NOUN = re.compile(r" (?:command|CLI)(?![\w-])")
 _PROGRAM_BEFORE = re.compile(r"(?<![\w`./-])`?([a-z][a-z0-9-]*[a-z0-9])`?\Z")
+_ONE_WORD_CODE = re.compile(r"`[a-z][a-z0-9-]*[a-z0-9]`")
 
 
 def _called_program_code(text: str, code: re.Match[str]) -> bool:
     """Inline code of one word that the text then calls a program ("the `git` command")."""
-    match = _CALLED_PROGRAM.match(text, code.start())
-    return match is not None and match.end(1) + 1 == code.end()
+    return (_ONE_WORD_CODE.fullmatch(code.group()) is not None
+            and _PROGRAM_NOUN.match(text, code.end()) is not None)
 
 
 def command_words(text: str) -> set[int]:
