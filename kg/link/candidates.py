@@ -90,14 +90,14 @@ def name_candidate(item_position: int, word: str, surface: str, start: int, end:
 _SHARED_HOSTS = frozenset(str.split(
     "github.com gitlab.com medium.com youtube.com youtu.be twitter.com x.com linkedin.com reddit.com "
     "google.com docs.google.com wikipedia.org en.wikipedia.org dev.to substack.com"))
-_ROOT_PATHS = ("", "/", "/index.html", "/en", "/en/")
+_ROOT_PATHS = frozenset(("/", "/index.html/", "/en/"))  # written with one trailing slash, as compared
 
 
 def names_site(host: str, path: str, surface: str) -> bool:
     """Whether a link to `host` + `path` is to the site's home page and its anchor is the site's name
     (`[Garie](https://garie.io/)`, `[Solo](https://www.solo.io/)`)."""
     words = surface.split()
-    if (path.rstrip("/") + "/" not in {p.rstrip("/") + "/" for p in _ROOT_PATHS} or host in _SHARED_HOSTS
+    if (path.rstrip("/") + "/" not in _ROOT_PATHS or host in _SHARED_HOSTS
             or not 1 <= len(words) <= 4 or not surface[:1].isalnum()):
         return False
     name = re.sub(r"[\W_]+", "", surface.lower())
