@@ -7,7 +7,8 @@ Order of work for one document (all pure, given the loaded EntityBase):
    entity is evidence;
 3. aliases: one Aho-Corasick scan of the document, case and ambiguity rules, members of lists of names,
    leftmost-longest, and the names written inside a name: its owner, the project it is for (`alias`,
-   kg.link.within);
+   kg.link.within); then an owner's products by their short names where the item names the owner
+   (kg.link.owners);
 4. rules: releases after a project name, CVEs, `KEP-1234` in text, groups in a list or named the other way
    round (`SIGs Autoscaling, Scheduling`, `the Naming WG`) (`rule`);
 5. candidates (mixed-case names no alias covers), sentence spans, relations (kg.relations).
@@ -26,9 +27,11 @@ from typing import Any
 from kg.link import urls as url_rules
 from kg.link.anchors import claims, names_entity, url_span
 from kg.link.candidates import name_candidate, name_spans, names_site, repository_candidate, site_candidate
-from kg.link.lists import list_members
+from kg.link.lists import LIST_SEPARATOR, list_members
 from kg.link.matcher import AliasIndex, Hit
+from kg.link.owners import OwnerProducts
 from kg.link.resolve import (
+    CONFIDENCE_AMBIGUOUS,
     Accepted,
     Evidence,
     command_program,
@@ -91,6 +94,7 @@ class Linker:
         self.version = f"{base.version[:16]}+link{code_version()}"
         self._nlp: Any = None
         self._hosts: set[str] | None = None
+        self._owner_products: OwnerProducts | None = None
 
     @classmethod
     def load(cls, ontology_root: Path | None = None) -> Linker:
@@ -115,6 +119,12 @@ class Linker:
             if not any(".".join(labels[i:]) in self._hosts for i in range(len(labels) - 1)):
                 return None
         return self.base.by_host(host, path)
+
+    @property
+    def owner_products(self) -> OwnerProducts:
+        if self._owner_products is None:
+            self._owner_products = OwnerProducts(self.base.entities, self.index)
+        return self._owner_products
 
     def nlp(self) -> Any:
         """A spaCy pipeline whose `cnkg_entity_ruler` component puts this linker's mentions on `doc.spans`."""
@@ -166,6 +176,7 @@ class _DocumentLinker:
         for item in self.items:
             self._link_urls(item)
         accepted = self._link_aliases(view)
+        accepted += self._link_owned(view, accepted)
         self._apply_rules(view, accepted)
         if with_candidates:
             self._name_candidates(view, accepted)
@@ -431,6 +442,37 @@ class _DocumentLinker:
         self.found = [f for f in self.found if f[4] != "url" or not _covered(f, alias_starts)]
         return [(acc, items[acc.start]) for acc in kept]
 
+    def _link_owned(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]
+                    ) -> list[tuple[Accepted, ItemRecord]]:
+        """Short names of an owner's products in items that name the owner (kg.link.owners)."""
+        owned = self.linker.owner_products
+        by_item: dict[int, set[str]] = {}
+        for found in self.found:
+            by_item.setdefault(found[0].position, set()).add(found[1])
+        taken = sorted((acc.start, acc.end) for acc, _item in accepted)
+        out: list[tuple[Accepted, ItemRecord]] = []
+        for item in self.items:
+            owners = owned.owners_named(by_item.get(item.position, ()))
+            if not owners:
+                continue
+            start, end = _view_offset(view, item.start), _view_offset(view, item.end)
+            for owner in sorted(owners):
+                for hit in owned.hits(owner, view.folded, start, end):
+                    at = bisect.bisect_right(taken, (hit.start, hit.end)) - 1
+                    if (at >= 0 and taken[at][1] > hit.start) or (
+                            at + 1 < len(taken) and taken[at + 1][0] < hit.end):
+                        continue
+                    # Not in running text, it must follow a linked name in a list ("Drive, Gmail, Calendar")
+                    if not hit.proper and not (at >= 0 and LIST_SEPARATOR.fullmatch(
+                            view.folded, taken[at][1], hit.start)):
+                        continue
+                    acc = Accepted(hit.start, hit.end, hit.slug, CONFIDENCE_AMBIGUOUS)
+                    bisect.insort(taken, (hit.start, hit.end))
+                    source_start, source_end = view.source_span(hit.start, hit.end)
+                    self._add(item, hit.slug, source_start, source_end, "alias", CONFIDENCE_AMBIGUOUS)
+                    out.append((acc, item))
+        return out
+
     def _apply_rules(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:
         for acc, item in accepted:
             release = release_after(view.folded, acc.end, self.entities[acc.slug])
@@ -496,6 +538,13 @@ class _DocumentLinker:
             out[key] = MentionRecord(item.position, slug, source[start:end], start, end, method, confidence,
                                      s_start, s_end, url)
         return [out[k] for k in sorted(out)]
+
+
+def _view_offset(view: View, source_offset: int) -> int:
+    """The view offset of the first view character at or after `source_offset`."""
+    if view.index is None:
+        return source_offset
+    return bisect.bisect_left(view.index, source_offset)
 
 
 def _covered(found: tuple[Any, ...], alias_starts: dict[tuple[int, str], list[int]]) -> bool:

@@ -18,9 +18,10 @@ from kg.link.matcher import AliasEntry, Hit, case_ok
 from kg.link.resolve import CONFIDENCE_AMBIGUOUS, GENERATED_SOURCES, Accepted, beside_chinese
 from kg.models import EntityRecord
 
-_SEPARATOR = re.compile(
+LIST_SEPARATOR = re.compile(
     r"\s*(?:[,，、;]\s*(?:(?:and|or|&|和|或|及)\s*)?|\s(?:and|or|&)\s+|\s*(?:/|和|或|及)\s*)", re.I)
-_UNNAMED_MEMBERS = re.compile(rf"(?:{_SEPARATOR.pattern}[A-Za-z][\w.+#-]{{1,29}})+{_SEPARATOR.pattern}", re.I)
+_UNNAMED_MEMBERS = re.compile(
+    rf"(?:{LIST_SEPARATOR.pattern}[A-Za-z][\w.+#-]{{1,29}})+{LIST_SEPARATOR.pattern}", re.I)
 _MAX_UNNAMED_GAP = 200  # a few short members, not a paragraph
 MIN_MEMBERS = 3
 _SOFTWARE = frozenset({"Project", "Product"})
@@ -127,11 +128,11 @@ def _runs(names: list[tuple[int, int, Accepted | Hit]], text: str) -> list[tuple
         if start < last_end:  # overlaps the previous name: not a separate member
             continue
         gap = text[last_end:start] if run else ""
-        if run and _SEPARATOR.fullmatch(gap):
+        if run and LIST_SEPARATOR.fullmatch(gap):
             run.append(name)
         elif run and len(gap) <= _MAX_UNNAMED_GAP and _UNNAMED_MEMBERS.fullmatch(gap):
             run.append(name)
-            others += len(_SEPARATOR.findall(gap)) - 1
+            others += len(LIST_SEPARATOR.findall(gap)) - 1
         else:
             if run:
                 runs.append((run, others))
