@@ -40,6 +40,42 @@ def names_entity(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> b
     return any(spells_out(h, anchor) for h in hints[1:] if h)
 
 
+def misspells(entity: EntityRecord, anchor: str) -> bool:
+    """Whether the anchor of a link to the entity's own page is one of its names mistyped:
+    `[SIG-Instrumentaion's](…/sig-instrumentation)`, `[Calcio](…/projectcalico/calico)`, `[Gardner](…)`.
+    The link says which entity is meant; the anchor only has to be one slip away from one of its names
+    (a letter dropped, added, changed or two swapped; two slips in a name of ten letters or more)."""
+    squashed = squash(anchor.removesuffix("'s").removesuffix("’s"))
+    if len(squashed) < MIN_MISSPELT:
+        return False
+    for name in entity_names(entity):
+        slips = 2 if len(name) >= 10 else 1
+        if len(name) >= MIN_MISSPELT and abs(len(name) - len(squashed)) <= slips and (
+                _edit_distance(name, squashed, slips) <= slips):
+            return True
+    return False
+
+
+MIN_MISSPELT = 6  # shorter names are too easily one slip from each other
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance of a and b (swapping neighbours is one edit), at most limit + 1."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _HUMP = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.link import urls as url_rules
-from kg.link.anchors import claims, names_entity, url_span
+from kg.link.anchors import claims, misspells, names_entity, url_span
 from kg.link.candidates import name_candidate, name_spans, names_site, repository_candidate, site_candidate
 from kg.link.lists import LIST_SEPARATOR, list_members
 from kg.link.matcher import AliasIndex, Hit
@@ -310,7 +310,9 @@ class _DocumentLinker:
         entity = self.entities[slug]
         # Only the entity's own names count: `[SRE at Google](https://cloud.google.com/blog/...)` names
         # Google, not Google Cloud, whose site it is.
-        if not bare and names_entity(entity, self.document.source[start:end], ()):
+        anchor_text = self.document.source[start:end]
+        if not bare and (names_entity(entity, anchor_text, ()) or (
+                _is_homepage(entity, host, path) and misspells(entity, anchor_text))):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
         elif _is_homepage(entity, host, path) and (
                 bare or names_site(host, path, self.document.source[start:end])):
@@ -326,6 +328,8 @@ class _DocumentLinker:
     ) -> None:
         owner_slug = self.base.by_repository(ref.owner, None)
         anchor = self.document.source[start:end]
+        if self._link_community_group(item, url, anchor, start, end, bare):
+            return
         hints = (ref.owner, ref.repo or "")
         if ref.repo is None:
             if owner_slug in self.entities:
@@ -342,7 +346,8 @@ class _DocumentLinker:
         if repo_slug in self.entities and (repo_slug != owner_slug or claims(self.entities[repo_slug], ref)):
             self.evidence.add_url(item.position, repo_slug)
             entity = self.entities[repo_slug]
-            if (bare and claims(entity, ref)) or names_entity(entity, anchor, hints):
+            if (bare and claims(entity, ref)) or names_entity(entity, anchor, hints) or (
+                    not bare and claims(entity, ref) and misspells(entity, anchor)):
                 self._add(item, repo_slug, start, end, "url", CONFIDENCE["repo"])
             return
         self.candidates.append(
@@ -350,6 +355,25 @@ class _DocumentLinker:
         )
         if owner_slug in self.entities:
             self.evidence.add_url(item.position, owner_slug)
+
+    def _link_community_group(self, item: ItemRecord, url: str, anchor: str, start: int, end: int,
+                              bare: bool) -> bool:
+        """A link into a Kubernetes group's folder of kubernetes/community is evidence for the group; the
+        group's own page names it under its name, even shortened or mistyped (`[Architecture](…/sig-
+        architecture)`, `[SIG-Scalabilty](…/sig-scalability)`), a page inside it only under its name."""
+        found = url_rules.community_group(url)
+        if found is None:
+            return False
+        folder, own_page = found
+        slugs = {entry.slug for entry in self.linker.index.entries(folder)} & self.entities.keys()
+        if len(slugs) != 1:
+            return False
+        slug = slugs.pop()
+        entity = self.entities[slug]
+        self.evidence.add_url(item.position, slug)
+        if not bare and (names_entity(entity, anchor, (folder,)) or (own_page and misspells(entity, anchor))):
+            self._add(item, slug, start, end, "url", CONFIDENCE["repo"])
+        return True
 
     def _add_proposal(self, item: ItemRecord, ref: url_rules.ProposalRef, anchor: str, start: int, end: int,
                       method: str) -> None:

@@ -1,4 +1,5 @@
-"""Names in a list of names: "Google, Microsoft, Gremlin, Honeycomb, Adobe, AWS, and more".
+"""Names in a list of names: "Google, Microsoft, Gremlin, Honeycomb, Adobe, AWS, and more", or a comparison
+("Draft vs Gitkube vs Helm").
 
 An ambiguous name (`Honeycomb`, `Gremlin`) needs evidence to link. As one member of a list of names that
 holds at least one linked name, the list is that evidence: a sponsor line or a comparison names companies or
@@ -19,7 +20,8 @@ from kg.link.resolve import CONFIDENCE_AMBIGUOUS, GENERATED_SOURCES, Accepted, b
 from kg.models import EntityRecord
 
 LIST_SEPARATOR = re.compile(
-    r"\s*(?:[,，、;]\s*(?:(?:and|or|&|和|或|及)\s*)?|\s(?:and|or|&)\s+|\s*(?:/|和|或|及)\s*)", re.I)
+    r"\s*(?:[,，、;]\s*(?:(?:and|or|&|和|或|及)\s*)?|\s(?:and|or|&|vs\.?|versus)\s+|\s*(?:/|和|或|及)\s*)",
+    re.I)
 _UNNAMED_MEMBERS = re.compile(
     rf"(?:{LIST_SEPARATOR.pattern}[A-Za-z][\w.+#-]{{1,29}})+{LIST_SEPARATOR.pattern}", re.I)
 _MAX_UNNAMED_GAP = 200  # a few short members, not a paragraph

@@ -104,6 +104,23 @@ def github_ref(url: str) -> GithubRef | None:
     return GithubRef(owner, repo)
 
 
+# A Kubernetes community group's folder in kubernetes/community: `tree/master/sig-architecture`, its
+# README, or a page inside it (`blob/master/sig-architecture/charter.md`)
+_COMMUNITY_GROUP = re.compile(
+    r"/kubernetes/community/(?:tree|blob)/[^/]+/((?:sig|wg|ug|committee)-[a-z0-9-]+)(/README\.md)?(/.*)?$",
+    re.I)
+
+
+def community_group(url: str) -> tuple[str, bool] | None:
+    """The group folder a kubernetes/community URL points into, and whether it is the group's own page
+    (the folder or its README) rather than a page inside it."""
+    host, path = split_url(url)
+    match = _COMMUNITY_GROUP.match(path) if host == "github.com" else None
+    if match is None:
+        return None
+    return match.group(1).lower(), not match.group(3) or match.group(3) == "/"
+
+
 def proposal_ref(url: str) -> ProposalRef | None:
     """The proposal a URL points at, if it is a GitHub pull request, an issue or a KEP."""
     host, path = split_url(url)
