@@ -44,14 +44,20 @@ _MASK_PATTERNS = (
 
 
 # Inline code is masked except a leading lower-case command given arguments (`kubectl logs -f` names
-# kubectl) and a lone lower-case token (`distroless`, `kube-proxy`), which the linker accepts only as a
-# whole unambiguous alias that is no English word: a lone `kind` or `spec` is a field name, not a tool.
+# kubectl) and code holding one name only (`distroless`, `OpenTelemetry Collector`), which the linker
+# accepts only as a whole unambiguous alias that is no English word: a lone `kind` or `spec` is a field
+# name, not a tool.
 # Inline code stays inside its block (CommonMark): a stray backtick pairs with one in the same paragraph or
 # list item at most, never with code further on (which would hide every name in between).
 _IN_BLOCK = r"(?:[^\n]|\n(?![ \t]*(?:\n|[-*+][ \t]|\d+[.)][ \t]|#{1,6}[ \t]|>)))"
 _INLINE_CODE = re.compile(
     r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?= [^`]))?" + _IN_BLOCK + r"*?(?<!`)\1(?!`)")
-_LONE_TOKEN = re.compile(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]{3,})`")
+# Inline code holding one name only: a lower-case token (`distroless`, `kube-proxy`), a CamelCase name or an
+# acronym (`PodSecurityPolicy`, `CUDA`), or a capitalised name of two or three words (`OpenTelemetry
+# Collector`); a plain capitalised word (`Kubelet`) is a type in code more often than a name.
+_LONE_TOKEN = re.compile(
+    r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]{3,}|[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*"
+    r"|[A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+){1,2})`")
 
 
 # A lower-case word the text calls a program: "the `helm` command", "the `git` command", "the kind CLI".
