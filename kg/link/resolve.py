@@ -360,6 +360,21 @@ def published_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str)
             and _BYLINE_BEFORE.search(text, max(0, hit.start - 120), hit.start) is not None)
 
 
+# "the EU is", "the UN didn't", "the VA's network": an organization's acronym after `the`, in running text
+_THE_BEFORE = re.compile(r"(?:^|[^\w])[Tt]he[ \t]+$")
+_RUNNING_AFTER = re.compile(r"(?:'s|’s)?(?:[ \t]+[a-z]|[ \t]*[,.;:!?)]|[ \t]*$)", re.M)
+
+
+def definite_acronym(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
+    """An organization's acronym written after `the` in running text ("China and the EU are", "the UN
+    didn't patch") names the organization; one before a capitalised word is part of a longer name ("the EU
+    Contributor Summit")."""
+    return (_organization_written(hit, entry, entity, text) and hit.surface.isupper()
+            and 2 <= len(hit.surface) <= 5 and _one_entity(_usable(hit))
+            and _THE_BEFORE.search(text, max(0, hit.start - 5), hit.start) is not None
+            and _RUNNING_AFTER.match(text, hit.end) is not None)
+
+
 def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """A software name written exactly and followed by a version number names that software: "Contour 1.17
     released", "Helm 3.2"."""
@@ -471,7 +486,7 @@ def resolve_hit(
         ambiguous = needs_evidence(entry)
         in_item = (evidence.for_entity(entry.slug, item, item_text_lower, local=True)
                    or named_here(hit, entry, text) or led_here(hit, entry, entity, text)
-                   or owning_here(hit, entry, entity, text)
+                   or owning_here(hit, entry, entity, text) or definite_acronym(hit, entry, entity, text)
                    or (published_here(hit, entry, entity, text)
                        and not evidence.other_publisher(item, entry.slug)))
         in_document = not in_item and not short and entry.slug in evidence.in_document
