@@ -470,31 +470,31 @@ class _DocumentLinker:
                     ) -> list[tuple[Accepted, ItemRecord]]:
         """Short names of an owner's products in items that name the owner (kg.link.owners)."""
         owned = self.linker.owner_products
-        by_item: dict[int, set[str]] = {}
+        owners_by_item: dict[int, tuple[ItemRecord, set[str]]] = {}
         for found in self.found:
-            by_item.setdefault(found[0].position, set()).add(found[1])
+            owner = owned.owner_named(found[1])
+            if owner is not None:
+                owners_by_item.setdefault(found[0].position, (found[0], set()))[1].add(owner)
+        if not owners_by_item:
+            return []
         taken = sorted((acc.start, acc.end) for acc, _item in accepted)
         out: list[tuple[Accepted, ItemRecord]] = []
-        for item in self.items:
-            owners = owned.owners_named(by_item.get(item.position, ()))
-            if not owners:
-                continue
+        for _position, (item, owners) in sorted(owners_by_item.items()):
             start, end = _view_offset(view, item.start), _view_offset(view, item.end)
-            for owner in sorted(owners):
-                for hit in owned.hits(owner, view.folded, start, end):
-                    at = bisect.bisect_right(taken, (hit.start, hit.end)) - 1
-                    if (at >= 0 and taken[at][1] > hit.start) or (
-                            at + 1 < len(taken) and taken[at + 1][0] < hit.end):
-                        continue
-                    # Not in running text, it must follow a linked name in a list ("Drive, Gmail, Calendar")
-                    if not hit.proper and not (at >= 0 and LIST_SEPARATOR.fullmatch(
-                            view.folded, taken[at][1], hit.start)):
-                        continue
-                    acc = Accepted(hit.start, hit.end, hit.slug, CONFIDENCE_AMBIGUOUS)
-                    bisect.insort(taken, (hit.start, hit.end))
-                    source_start, source_end = view.source_span(hit.start, hit.end)
-                    self._add(item, hit.slug, source_start, source_end, "alias", CONFIDENCE_AMBIGUOUS)
-                    out.append((acc, item))
+            for hit in owned.hits(owners, view.folded, start, end):
+                at = bisect.bisect_right(taken, (hit.start, hit.end)) - 1
+                if (at >= 0 and taken[at][1] > hit.start) or (
+                        at + 1 < len(taken) and taken[at + 1][0] < hit.end):
+                    continue
+                # Not in running text, it must follow a linked name in a list ("Drive, Gmail, Calendar")
+                if not hit.proper and not (at >= 0 and LIST_SEPARATOR.fullmatch(
+                        view.folded, taken[at][1], hit.start)):
+                    continue
+                acc = Accepted(hit.start, hit.end, hit.slug, CONFIDENCE_AMBIGUOUS)
+                bisect.insort(taken, (hit.start, hit.end))
+                source_start, source_end = view.source_span(hit.start, hit.end)
+                self._add(item, hit.slug, source_start, source_end, "alias", CONFIDENCE_AMBIGUOUS)
+                out.append((acc, item))
         return out
 
     def _apply_rules(self, view: View, accepted: list[tuple[Accepted, ItemRecord]]) -> None:

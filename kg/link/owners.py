@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import ahocorasick
+
 from kg.link.matcher import AliasIndex
 from kg.link.resolve import _SMALL_WORDS, proper_noun
 from kg.models import EntityRecord
@@ -55,7 +57,8 @@ class OwnerProducts:
                     head = f"{head} {word}"
         # A short name two of one owner's products share names neither. One that many owners use (`Cloud`,
         # `Marketplace`, `Kubernetes Engine`) is a word of the trade, and one that is another entity's name
-        # (`Lens`) is that entity's.
+        # (`Lens`) is that entity's; one that is the product's own unambiguous alias (`Azure Functions`)
+        # links without its owner.
         owners_of_short: dict[str, int] = {}
         for names in shorts.values():
             for short in names:
@@ -63,43 +66,51 @@ class OwnerProducts:
         self.shorts = {
             owner: {short: next(iter(slugs)) for short, slugs in names.items()
                     if len(slugs) == 1 and owners_of_short[short] < GENERIC_OWNERS
-                    and not (index is not None and _names_other(index, short, slugs))}
+                    and not (index is not None and _named_already(index, short, slugs))}
             for owner, names in shorts.items()}
-        self._patterns: dict[str, re.Pattern[str] | None] = {}
+        # Who uses each short name (sorted, for the same hit on every run), found by one automaton scan
+        self._owners_of: dict[str, list[str]] = {}
+        for owner, names in sorted(self.shorts.items()):
+            for short in names:
+                self._owners_of.setdefault(short, []).append(owner)
+        self._automaton = ahocorasick.Automaton()
+        for short in self._owners_of:
+            self._automaton.add_word(short, short)
+        if self._owners_of:
+            self._automaton.make_automaton()
 
-    def owners_named(self, slugs: Iterable[str]) -> set[str]:
-        """The organizations that linked entities name: themselves, or written in front of a product's name
+    def owner_named(self, slug: str) -> str | None:
+        """The organization a linked entity names: itself, or the owner written in front of a product's name
         (`Google Workspace CLI`). An organization field alone is not enough: Kubernetes came from Google,
         but "the Docs team" of a Kubernetes item is not Google Docs."""
-        found = set()
-        for slug in slugs:
-            if slug in self.shorts:
-                found.add(slug)
-            owner = self.owner_of.get(slug)
-            if owner is not None:
-                found.add(owner)
-        return found
+        return slug if slug in self.shorts else self.owner_of.get(slug)
 
-    def hits(self, owner: str, text: str, start: int, end: int) -> list[OwnedHit]:
-        """Short names of `owner`'s products written in text[start:end], outside Title Case phrases."""
-        pattern = self._pattern(owner)
-        if pattern is None:
+    def hits(self, owners: set[str], text: str, start: int, end: int) -> list[OwnedHit]:
+        """Short names of the owners' products written in text[start:end], outside Title Case phrases."""
+        if not self._owners_of:
             return []
-        out = []
-        for match in pattern.finditer(text, start, end):
-            if _in_title_phrase(text, match.start(), match.end()):
+        found: list[tuple[int, int, str]] = []
+        for last, short in self._automaton.iter(text, start, end):
+            at = last + 1 - len(short)
+            owner = next((o for o in self._owners_of[short] if o in owners), None)
+            if owner is not None and (at == 0 or not _NAME_GOES_BACK.match(text[at - 1])):
+                found.append((at, -len(short), owner))
+        out: list[OwnedHit] = []
+        taken_until = -1
+        for at, size, owner in sorted(found):  # the longest name at each start, no overlaps
+            stop = at - size
+            if at < taken_until or _NAME_GOES_ON.match(text, stop):
                 continue
-            proper = proper_noun(text, match.start(), match.end())
-            out.append(OwnedHit(match.start(), match.end(), self.shorts[owner][match.group()], proper))
+            taken_until = stop
+            if not _in_title_phrase(text, at, stop):
+                short = text[at:stop]
+                out.append(OwnedHit(at, stop, self.shorts[owner][short], proper_noun(text, at, stop)))
         return out
 
-    def _pattern(self, owner: str) -> re.Pattern[str] | None:
-        if owner not in self._patterns:
-            names = sorted(self.shorts.get(owner, {}), key=len, reverse=True)
-            alternatives = "|".join(map(re.escape, names))
-            self._patterns[owner] = (
-                re.compile(rf"(?<![\w.'’/@#-])(?:{alternatives})(?![\w/@-]|['’]\w|\.\w)") if names else None)
-        return self._patterns[owner]
+
+# What would make a short name part of a longer word, a path, a handle or a host name
+_NAME_GOES_BACK = re.compile(r"[\w.'’/@#-]")
+_NAME_GOES_ON = re.compile(r"[\w/@-]|['’]\w|\.\w")
 
 
 def _names(entity: EntityRecord) -> set[str]:
@@ -124,8 +135,9 @@ def _usable_short(short: str) -> bool:
     return len(short) >= MIN_SHORT and short[:1].isupper() and not short.split(" ", 1)[0].isupper()
 
 
-def _names_other(index: AliasIndex, short: str, slugs: set[str]) -> bool:
-    return any(entry.slug not in slugs for entry in index.entries(short.lower()))
+def _named_already(index: AliasIndex, short: str, slugs: set[str]) -> bool:
+    """Whether the short name is another entity's name, or a name of the product that needs no owner."""
+    return any(entry.slug not in slugs or not entry.ambiguous for entry in index.entries(short.lower()))
 
 
 def _in_title_phrase(text: str, start: int, end: int) -> bool:
