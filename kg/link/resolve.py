@@ -375,6 +375,19 @@ def definite_acronym(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: st
             and _RUNNING_AFTER.match(text, hit.end) is not None)
 
 
+def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str, evidence: Evidence) -> bool:
+    """A component's everyday name, capitalised in running text or opening a sentence that runs on in lower
+    case, in a document that names the project it is part of: "Scheduler retries based on a backoff loop"
+    in a post about Kubernetes is kube-scheduler."""
+    if not (text and entity.type == "Project" and entity.part_of and entity.part_of in evidence.in_document
+            and hit.surface == entry.text and len(hit.surface) > 2 and hit.surface[:1].isupper()
+            and _one_entity(_usable(hit))):
+        return False
+    before, _after = _around(text, hit.start, hit.end)
+    opens = before < 0 or text[before] in _SENTENCE_OPENERS
+    return proper_noun(text, hit.start, hit.end) or (opens and _running_after(text, hit.end))
+
+
 def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """A software name written exactly and followed by a version number names that software: "Contour 1.17
     released", "Helm 3.2"."""
@@ -489,7 +502,8 @@ def resolve_hit(
                    or owning_here(hit, entry, entity, text) or definite_acronym(hit, entry, entity, text)
                    or (published_here(hit, entry, entity, text)
                        and not evidence.other_publisher(item, entry.slug)))
-        in_document = not in_item and not short and entry.slug in evidence.in_document
+        in_document = not in_item and not short and (
+            entry.slug in evidence.in_document or component_here(hit, entry, entity, text, evidence))
         if in_document and ambiguous and evidence.short_form_of_other(hit.surface, entry.slug):
             in_document = False
         # The weakest evidence: a version number after the name says "software", not which one.
