@@ -207,6 +207,9 @@ _NEWS_VERBS = frozenset({
     "switches", "targets", "teases", "threatens", "urges",
     "appoints", "completes", "explores", "gets", "goes", "got", "hit", "hits", "lands", "nabs", "names",
     "picks", "probed", "reportedly", "secures", "snags", "wants",
+    "reaches", "reached", "dropped", "addresses", "addressed", "adopts", "adopted", "begins", "builds",
+    "offers", "opens", "closes", "pulls", "pushes", "updates", "updated", "moves", "makes", "made",
+    "tests", "tested", "ends", "ended", "starts", "started", "stops", "stopped", "sets", "buys",
 })
 
 
