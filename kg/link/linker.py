@@ -425,6 +425,8 @@ class _DocumentLinker:
             start, end = view.source_span(hit.start, hit.end)
             if self.code_tokens and not self._code_ok(hit, start, end):
                 continue
+            if hit.surface.islower() and _inside_module_path(view.folded, hit.start, hit.end):
+                continue
             item = self._item_at(start)
             if item is not None:
                 placed.append((hit, item))
@@ -562,6 +564,15 @@ class _DocumentLinker:
             out[key] = MentionRecord(item.position, slug, source[start:end], start, end, method, confidence,
                                      s_start, s_end, url)
         return [out[k] for k in sorted(out)]
+
+
+def _inside_module_path(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins a longer module path (`github.com/godbus/dbus`, `k8s.io/klog`): that
+    names its repository, not the owner of the host."""
+    if text[end:end + 1] not in (".", "/"):
+        return False
+    match = url_rules.MODULE_PATH.match(text, start)
+    return match is not None and match.end() > end
 
 
 def _view_offset(view: View, source_offset: int) -> int:

@@ -209,7 +209,7 @@ _NEWS_VERBS = frozenset({
     "picks", "probed", "reportedly", "secures", "snags", "wants",
     "reaches", "reached", "dropped", "addresses", "addressed", "adopts", "adopted", "begins", "builds",
     "offers", "opens", "closes", "pulls", "pushes", "updates", "updated", "moves", "makes", "made",
-    "tests", "tested", "ends", "ended", "starts", "started", "stops", "stopped", "sets", "buys",
+    "tests", "tested", "ends", "ended", "starts", "started", "stops", "stopped", "sets",
 })
 
 
@@ -348,6 +348,8 @@ def led_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bo
 # Where a link title or a byline names its publisher: after a dash or bar closing the link text ("Pinterest
 # files for its IPO - Axios"), or after the author at the end of a byline line ("Donna Goodison, Protocol").
 _TITLE_TAIL_BEFORE = re.compile(r"[ \t\w][ \t]*[-|–][ \t]*$")  # not an em dash: "Data Driven — Fast"
+# A video's chapter link, "[00:03:38 - Agenda](…)": the part after the dash is a chapter title
+_TIMESTAMP_BEFORE = re.compile(r"(?:^|[^\d:])\d{1,2}:\d{2}(?::\d{2})?[ \t]*[-|–][ \t]*$")
 _PERSON = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
 _BYLINE_BEFORE = re.compile(rf"(?:^|[\n\x00])[ \t]*{_PERSON}(?:(?:,| and| &) {_PERSON})*, $")
 
@@ -357,7 +359,8 @@ def published_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str)
     if not _organization_written(hit, entry, entity, text):
         return False
     after = text[hit.end:hit.end + 8].lstrip(" \t")
-    if after[:1] == MASK and _TITLE_TAIL_BEFORE.search(text, max(0, hit.start - 4), hit.start):
+    if (after[:1] == MASK and _TITLE_TAIL_BEFORE.search(text, max(0, hit.start - 4), hit.start)
+            and not _TIMESTAMP_BEFORE.search(text, max(0, hit.start - 16), hit.start)):
         return True
     return (after[:1] in ("\n", MASK, "")
             and _BYLINE_BEFORE.search(text, max(0, hit.start - 120), hit.start) is not None)
