@@ -26,9 +26,10 @@ def names_entity(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> b
     A mention must be written: `[Cloud Run](https://cloud.google.com/run/)` names Google Cloud Run, while
     `[an essay](https://crate.io/a/...)` does not name Crate.io. The anchor names the entity when, squashed
     to letters and digits, it contains one of its aliases or (for GitHub links) its repository or owner
-    name, or is itself a part of the entity's label (`Cloud Run` of `Google Cloud Run`).
+    name, or is itself a part of the entity's label (`Cloud Run` of `Google Cloud Run`). An event named
+    after it (`[ChefConf](https://chefconf.chef.io/)`, `DockerCon`) names the event, not the entity.
     """
-    squashed = squash(anchor)
+    squashed = squash(_EVENT_NAME.sub(" ", anchor))
     if len(squashed) < 2:
         return False
     names = entity_names(entity) | {squash(h) for h in hints}
@@ -37,7 +38,22 @@ def names_entity(entity: EntityRecord, anchor: str, hints: tuple[str, ...]) -> b
     latin = "".join(c for c in squashed if c.isascii())
     if len(latin) >= 4 and latin in squash(entity.label):
         return True
-    return any(spells_out(h, anchor) for h in hints[1:] if h)
+    return any(spells_out(h, anchor) for h in hints[1:] if h) or owner_and_part(hints, anchor)
+
+
+# A conference named after its organizer or subject, glued: `ChefConf`, `DockerCon`, `AnsibleFest`
+_EVENT_NAME = re.compile(r"\b[A-Z][A-Za-z]*?(?:Con|Conf|Fest|Summit|Days|Camp)\b")
+
+
+def owner_and_part(hints: tuple[str, ...], anchor: str) -> bool:
+    """Whether the anchor of a repository link names the repository's owner and a word of its name:
+    `[Zalando ALB controller](…/zalando-incubator/kube-ingress-aws-controller)`."""
+    if len(hints) < 2 or not hints[1]:
+        return False
+    words = {w.lower() for w in _WORD.findall(anchor)}
+    owner = hints[0].lower().split("-")[0]
+    parts = {p for p in hints[1].lower().split("-") if len(p) >= 4}
+    return len(owner) >= 4 and owner in words and bool(parts & words)
 
 
 def misspells(entity: EntityRecord, anchor: str) -> bool:
@@ -93,8 +109,8 @@ def spells_out(repository: str, anchor: str) -> bool:
         if at >= len(words):
             return False
         word = words[at]
-        if part == word.lower():
-            at += 1
+        if part == word.lower() or (len(part) >= 5 and word.lower() == f"{part[0]}{len(part) - 2}{part[-1]}"):
+            at += 1  # `k8s` for `kubernetes`, `i18n` for `internationalization`
         elif len(part) >= 2 and part == "".join(w[0] for w in words[at:at + len(part)]).lower():
             at += len(part)
         elif len(part) >= 2 and part == "".join(h[0] for h in _HUMP.findall(word)).lower():

@@ -209,11 +209,12 @@ _GLUED_RELEASE = re.compile(r"\d+\.\d+(?:\.\d+)?(?![A-Za-z0-9])")
 
 
 def _version_glued(text: str, start: int, end: int) -> bool:
-    """`OpenAPIv3`: an API version glued to a name of 4+ characters that ends in a capital; `istio1.14`: a
-    release number with a dot glued to a name of 4+ letters."""
+    """`OpenAPIv3`: an API version glued to a name of 4+ characters that ends in a capital, or of 5+ letters
+    (`cgroupv2`); `istio1.14`: a release number with a dot glued to a name of 4+ letters."""
     if end - start < 4:
         return False
-    if text[end - 1].isupper() and _GLUED_VERSION.match(text, end) is not None:
+    if ((text[end - 1].isupper() or (end - start >= 5 and text[end - 1].isalpha()))
+            and _GLUED_VERSION.match(text, end) is not None):
         return True
     return text[end - 1].isalpha() and _GLUED_RELEASE.match(text, end) is not None
 
