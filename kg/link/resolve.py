@@ -303,10 +303,12 @@ def named_here(hit: Hit, entry: AliasEntry, text: str) -> bool:
             and proper_noun(text, hit.start, hit.end) and _one_entity(_usable(hit)))
 
 
-# People of a company right after its name: "Box CEO Aaron Levie", "Apple's chief architect".
+# People of a company right after its name: "Box CEO Aaron Levie", "Apple's chief architect", "Alphabet
+# executive chairman Eric Schmidt", "Google engineers".
 _LEADER_AFTER = re.compile(
     r"(?:'s|’s)?[ \t]+(?:CEO|CTO|CFO|COO|CISO|CIO|co-?founders?|founders?|chief [a-z]+ officer|"
-    r"chief executive|president|spokes(?:person|woman|man)|employees|staffers|board)\b")
+    r"chief executive|president|spokes(?:person|woman|man)|employees|staffers|board|(?:executive )?"
+    r"chair(?:man|woman)?|executives|engineers|researchers|workers)\b")
 
 
 _POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)(?![\w'’])")
