@@ -27,18 +27,18 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 
 # Splits annotated after tuning (tests/gold/README.md) are estimates for unseen posts, not targets to tune
 # on: once scored they only guard against regressions. Splits tuned on since hold the targets.
-# Each floor is the split's figure as it stands, to two decimals (at most 0.99). final-26 to final-28,
-# scored once in the fifth round, are below the recall target on names of DevOps'ish the base lacks or
-# finds no evidence for; the older splits rose above it since their misses were read and curated (see
-# tests/gold/README.md).
+# Each floor is the split's figure as it stands, to two decimals (at most 0.99). final-26, scored once in
+# the fifth round, is below the recall target on names of DevOps'ish the base lacks or finds no evidence for;
+# the older splits rose above it since their misses were read and curated (see tests/gold/README.md).
 FLOORS = {
-    "final-2": (0.98, 0.97), "final-3": (0.98, 0.99), "final-4": (0.99, 0.99), "final-5": (0.99, 0.97),
-    "final-6": (0.99, 0.98), "final-7": (0.98, 0.98), "final-8": (0.98, 0.97), "final-9": (0.99, 0.99),
-    "final-10": (0.98, 0.97), "final-11": (0.99, 0.96), "final-12": (0.99, 0.97), "final-13": (0.99, 0.98),
-    "final-14": (0.98, 0.97), "final-15": (0.99, 0.98), "final-16": (0.99, 0.97), "final-17": (0.98, 0.98),
-    "final-18": (0.99, 0.98), "final-19": (0.99, 0.98), "final-20": (0.99, 0.95), "final-21": (0.99, 0.95),
+    "final-2": (0.98, 0.97), "final-3": (0.98, 0.99), "final-4": (0.99, 0.99), "final-5": (0.99, 0.98),
+    "final-6": (0.99, 0.98), "final-7": (0.98, 0.99), "final-8": (0.98, 0.97), "final-9": (0.99, 0.99),
+    "final-10": (0.99, 0.98), "final-11": (0.99, 0.96), "final-12": (0.99, 0.97), "final-13": (0.99, 0.98),
+    "final-14": (0.98, 0.97), "final-15": (0.99, 0.98), "final-16": (0.99, 0.98), "final-17": (0.98, 0.98),
+    "final-18": (0.99, 0.98), "final-19": (0.99, 0.98), "final-20": (0.99, 0.96), "final-21": (0.99, 0.95),
     "final-22": (0.99, 0.96), "final-23": (0.99, 0.95), "final-24": (0.99, 0.95), "final-25": (0.99, 0.96),
-    "final-26": (0.99, 0.90), "final-27": (0.98, 0.94), "final-28": (0.98, 0.93), "final-29": (0.98, 0.95),
+    "final-26": (0.99, 0.94), "final-27": (0.98, 0.96), "final-28": (0.98, 0.96), "final-29": (0.99, 0.95),
+    "final-30": (0.98, 0.95), "final-31": (0.98, 0.95), "final-32": (0.99, 0.97), "final-33": (0.99, 0.95),
 }
 TUNED = ("dev", "held-out", "unseen")
 
