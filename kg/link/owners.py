@@ -4,8 +4,9 @@ item about Google Workspace, "Actions runs at 115.4 million" after GitHub.
 A product whose name is its owner's name in front of a short name (`Google Drive`, `GitHub Actions`,
 `Datadog Agent`) is often written by the short name alone once the owner is clear. The short name is usually
 an everyday word, so it links only where the item already names the owner: the organization itself, or
-another of its products. Written inside a Title Case phrase ("Gives Up On Edge", "Chat Apps") it says
-nothing, so a capitalised word right before or after it rules it out.
+another of its products. Written inside a Title Case phrase ("Gives Up On Edge", "Chat Apps", "Code of
+Conduct") it says nothing, so a capitalised word beside it, or one small word further, rules it out; and it
+must stand in lower-case running text or follow a linked name in a list (kg.link.linker checks the list).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from kg.link.matcher import AliasIndex
-from kg.link.resolve import _SMALL_WORDS, proper_noun
+from kg.link.resolve import SMALL_WORDS, proper_noun
 from kg.models import EntityRecord
 
 _OWNED_TYPES = frozenset({"Project", "Product", "Specification"})
@@ -155,7 +156,7 @@ def _in_title_phrase(text: str, start: int, end: int) -> bool:
 
 
 # The small words inside a Title Case name; not `and` or `or`, which join the members of a list
-_BRIDGES = _SMALL_WORDS - {"and", "or", "nor", "vs"}
+_BRIDGES = SMALL_WORDS - {"and", "or", "nor", "vs"}
 _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][\w'’-]*)")
 
 

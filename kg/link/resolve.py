@@ -184,7 +184,7 @@ def _title_word_before(text: str, last: int) -> bool:
     return word.isascii() and word[:1].isupper() and len(tail) > 0 and tail.isalpha() and tail.islower()
 
 
-_SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "nor", "of", "in", "on", "at", "to", "for", "with",
+SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "nor", "of", "in", "on", "at", "to", "for", "with",
                           "as", "by", "from", "via", "vs", "is", "are"})
 
 
@@ -228,7 +228,7 @@ def _opener_word(text: str, word_start: int, word_end: int) -> bool:
     if at >= 0 and text[at] not in _SENTENCE_OPENERS:
         return False
     word = text[word_start:word_end].lower()
-    return word in _SMALL_WORDS or (word.endswith("ing") and not word.endswith("thing") and len(word) > 5
+    return word in SMALL_WORDS or (word.endswith("ing") and not word.endswith("thing") and len(word) > 5
                                     and word.isalpha())
 
 
@@ -242,7 +242,7 @@ def _running_after(text: str, end: int) -> bool:
             break
         if word[0].isupper():
             return False
-        content += word not in _SMALL_WORDS
+        content += word not in SMALL_WORDS
     return content >= 2
 
 
@@ -337,7 +337,7 @@ def owning_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) ->
     return text[first:before + 1].lower() in _HEADLINE_FUNCTION_WORDS
 
 
-_HEADLINE_FUNCTION_WORDS = _SMALL_WORDS | frozenset(str.split(
+_HEADLINE_FUNCTION_WORDS = SMALL_WORDS | frozenset(str.split(
     "how why what when where who inside against over into about after before behind under meet"))
 
 
