@@ -60,14 +60,13 @@ def misspells(entity: EntityRecord, anchor: str) -> bool:
     """Whether the anchor of a link to the entity's own page is one of its names mistyped:
     `[SIG-Instrumentaion's](…/sig-instrumentation)`, `[Calcio](…/projectcalico/calico)`, `[Gardner](…)`.
     The link says which entity is meant; the anchor only has to be one slip away from one of its names
-    (a letter dropped, added, changed or two swapped; two slips in a name of ten letters or more)."""
+    (a letter dropped, added, changed or two swapped); two slips make another name (`DevOpsDay LA`)."""
     squashed = squash(anchor.removesuffix("'s").removesuffix("’s"))
     if len(squashed) < MIN_MISSPELT:
         return False
     for name in entity_names(entity):
-        slips = 2 if len(name) >= 10 else 1
-        if len(name) >= MIN_MISSPELT and abs(len(name) - len(squashed)) <= slips and (
-                _edit_distance(name, squashed, slips) <= slips):
+        if len(name) >= MIN_MISSPELT and abs(len(name) - len(squashed)) <= 1 and (
+                _edit_distance(name, squashed, 1) <= 1):
             return True
     return False
 

@@ -83,6 +83,15 @@ def _is_homepage(entity: EntityRecord, host: str, path: str) -> bool:
     return not home_path.strip("/") and home_host == host
 
 
+def _on_own_site(entity: EntityRecord, host: str) -> bool:
+    """Whether `host` is the host of the entity's own home page (`cruster.io` for Cruster), not a shared
+    site one of whose paths the entity claims."""
+    if not entity.homepage:
+        return False
+    home_host, home_path = url_rules.split_url(entity.homepage)
+    return home_host == host and not home_path.strip("/")
+
+
 class Linker:
     """Links documents against one EntityBase; `version` changes whenever the base or this code does."""
 
@@ -312,7 +321,7 @@ class _DocumentLinker:
         # Google, not Google Cloud, whose site it is.
         anchor_text = self.document.source[start:end]
         if not bare and (names_entity(entity, anchor_text, ()) or (
-                _is_homepage(entity, host, path) and misspells(entity, anchor_text))):
+                _on_own_site(entity, host) and misspells(entity, anchor_text))):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
         elif _is_homepage(entity, host, path) and (
                 bare or names_site(host, path, self.document.source[start:end])):
