@@ -6,7 +6,8 @@ holds at least one linked name, the list is that evidence: a sponsor line or a c
 tools side by side. A list is a run of at least three names (alias hits) separated by list separators only;
 the member must have the type of the list's linked names (projects and products count as one: software).
 A member keeps its capital ("Honeycomb") unless the whole list is written in lower case ("istio,
-ambassador, contour") or stands in Chinese text ("mysql、consul 或 leaf"), where case says nothing; a name
+ambassador, contour") or stands in Chinese text ("mysql、consul 或 leaf", "FastHTTP、Dubbo-go、Tars"), where
+case says nothing; a name
 that is no English word may be written in lower case among capitalised ones ("Cortex, dapr, Dragonfly").
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 from kg.link.matcher import AliasEntry, Hit, case_ok
 from kg.link.resolve import CONFIDENCE_AMBIGUOUS, GENERATED_SOURCES, Accepted, beside_chinese
@@ -25,6 +27,7 @@ LIST_SEPARATOR = re.compile(
 _UNNAMED_MEMBERS = re.compile(
     rf"(?:{LIST_SEPARATOR.pattern}[A-Za-z][\w.+#-]{{1,29}})+{LIST_SEPARATOR.pattern}", re.I)
 _MAX_UNNAMED_GAP = 200  # a few short members, not a paragraph
+_CHINESE_SEPARATOR = re.compile(r"[、，和或及]")
 MIN_MEMBERS = 3
 _SOFTWARE = frozenset({"Project", "Product"})
 _NAMES = _SOFTWARE | {"Organization"}
@@ -49,6 +52,8 @@ def list_members(
         if not wanted:
             continue
         lower_list = all(text[n.start:n.end].islower() for n in linked)
+        # Separated by Chinese punctuation or words ("FastHTTP、Dubbo-go、Tars"), a list is Chinese text
+        chinese_list = any(_CHINESE_SEPARATOR.search(text, a.end, b.start) for a, b in pairwise(run))
         for hit in run:
             if isinstance(hit, Accepted):
                 continue
@@ -56,8 +61,8 @@ def list_members(
             if (hit is run[0] and _capital_word_before(text, hit.start)) or (
                     hit is run[-1] and _capital_word_after(text, hit.end)):
                 continue
-            folded = not hit.surface[:1].isupper() and (
-                lower_list or beside_chinese(text, hit.start, hit.end))
+            folded = chinese_list or (not hit.surface[:1].isupper() and (
+                lower_list or beside_chinese(text, hit.start, hit.end)))
             written = [e for e in hit.entries if e.slug in entities and _written_as(e, hit.surface, folded)]
             slugs = sorted({e.slug for e in written if entities[e.slug].type in wanted})
             if not slugs:  # companies and their tools side by side: "OpenAI, AWS, Cursor, GitHub"
