@@ -27,8 +27,8 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 
 # Splits annotated after tuning (tests/gold/README.md) are estimates for unseen posts, not targets to tune
 # on: once scored they only guard against regressions. Splits tuned on since hold the targets.
-# Each floor is the split's figure as it stands, to two decimals (at most 0.99). final-26 and final-35, each
-# scored once, are below the recall target on names of DevOps'ish the base lacks or finds no evidence for;
+# Each floor is the split's figure as it stands, to two decimals (at most 0.99). final-26, scored once in
+# the fifth round, is below the recall target on names of DevOps'ish the base lacks or finds no evidence for;
 # the older splits rose above it since their misses were read and curated (see tests/gold/README.md).
 FLOORS = {
     "final-2": (0.98, 0.97), "final-3": (0.98, 0.99), "final-4": (0.99, 0.99), "final-5": (0.99, 0.98),
@@ -39,7 +39,7 @@ FLOORS = {
     "final-22": (0.99, 0.96), "final-23": (0.99, 0.95), "final-24": (0.99, 0.95), "final-25": (0.99, 0.96),
     "final-26": (0.99, 0.94), "final-27": (0.98, 0.96), "final-28": (0.98, 0.96), "final-29": (0.99, 0.95),
     "final-30": (0.98, 0.95), "final-31": (0.98, 0.95), "final-32": (0.99, 0.97), "final-33": (0.99, 0.95),
-    "final-34": (0.98, 0.95), "final-35": (0.98, 0.94),
+    "final-34": (0.98, 0.97), "final-35": (0.98, 0.95),
 }
 TUNED = ("dev", "held-out", "unseen")
 
