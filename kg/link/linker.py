@@ -77,10 +77,7 @@ _BARE_HOST = re.compile(
 def _is_homepage(entity: EntityRecord, host: str, path: str) -> bool:
     """Whether a bare URL is the entity's home page itself ("a free trial at www.cloudzero.com"), which
     names it; any other page of its site (`https://tanzu.vmware.com/...`) does not."""
-    if path.strip("/") or not entity.homepage:
-        return False
-    home_host, home_path = url_rules.split_url(entity.homepage)
-    return not home_path.strip("/") and home_host == host
+    return not path.strip("/") and _on_own_site(entity, host)
 
 
 def _on_own_site(entity: EntityRecord, host: str) -> bool:
@@ -323,8 +320,7 @@ class _DocumentLinker:
         if not bare and (names_entity(entity, anchor_text, ()) or (
                 _on_own_site(entity, host) and misspells(entity, anchor_text))):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
-        elif _is_homepage(entity, host, path) and (
-                bare or names_site(host, path, self.document.source[start:end])):
+        elif _is_homepage(entity, host, path) and (bare or names_site(host, path, anchor_text)):
             # The home page itself, bare or under the site's name (`[Solo](https://www.solo.io/)`). A company
             # and its product may share a home page (`solo.io`, Gloo's too): the site is the company's.
             owner = self.entities.get(entity.organization or "")

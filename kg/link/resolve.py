@@ -370,7 +370,7 @@ def published_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str)
 
 # "the EU is", "the UN didn't", "the VA's network": an organization's acronym after `the`, in running text
 _THE_BEFORE = re.compile(r"(?:^|[^\w])[Tt]he[ \t]+$")
-_RUNNING_AFTER = re.compile(r"(?:'s|’s)?(?:[ \t]+[a-z]|[ \t]*[,.;:!?)]|[ \t]*$)", re.M)
+_LOWER_CASE_OR_STOP_AFTER = re.compile(r"(?:'s|’s)?(?:[ \t]+[a-z]|[ \t]*[,.;:!?)]|[ \t]*$)", re.M)
 
 
 def definite_acronym(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
@@ -380,7 +380,7 @@ def definite_acronym(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: st
     return (_organization_written(hit, entry, entity, text) and hit.surface.isupper()
             and 2 <= len(hit.surface) <= 5 and _one_entity(_usable(hit))
             and _THE_BEFORE.search(text, max(0, hit.start - 5), hit.start) is not None
-            and _RUNNING_AFTER.match(text, hit.end) is not None)
+            and _LOWER_CASE_OR_STOP_AFTER.match(text, hit.end) is not None)
 
 
 def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str, evidence: Evidence) -> bool:
