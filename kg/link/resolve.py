@@ -383,11 +383,16 @@ def definite_acronym(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: st
             and _LOWER_CASE_OR_STOP_AFTER.match(text, hit.end) is not None)
 
 
-def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str, evidence: Evidence) -> bool:
+def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str, evidence: Evidence,
+                   parent: EntityRecord | None = None) -> bool:
     """A component's everyday name, capitalised in running text or opening a sentence that runs on in lower
     case, in a document that names the project it is part of: "Scheduler retries based on a backoff loop"
-    in a post about Kubernetes is kube-scheduler."""
-    if not (text and entity.type == "Project" and entity.part_of and entity.part_of in evidence.in_document
+    in a post about Kubernetes is kube-scheduler. A project's own team counts as a component ("contact the
+    Release Team" in a post about Kubernetes); a company's division does not, for its parent is no project
+    (`CoreOS` in a post naming IBM is not Red Hat)."""
+    is_component = entity.type == "Project" or (
+        entity.type == "Organization" and parent is not None and parent.type == "Project")
+    if not (text and is_component and entity.part_of and entity.part_of in evidence.in_document
             and hit.surface == entry.text and len(hit.surface) > 2 and hit.surface[:1].isupper()
             and _one_entity(_usable(hit))):
         return False
@@ -511,7 +516,8 @@ def resolve_hit(
                    or (published_here(hit, entry, entity, text)
                        and not evidence.other_publisher(item, entry.slug)))
         in_document = not in_item and not short and (
-            entry.slug in evidence.in_document or component_here(hit, entry, entity, text, evidence))
+            entry.slug in evidence.in_document
+            or component_here(hit, entry, entity, text, evidence, entities.get(entity.part_of or "")))
         if in_document and ambiguous and evidence.short_form_of_other(hit.surface, entry.slug):
             in_document = False
         # The weakest evidence: a version number after the name says "software", not which one.
