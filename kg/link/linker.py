@@ -351,8 +351,12 @@ class _DocumentLinker:
         if repo_slug in self.entities and (repo_slug != owner_slug or claims(self.entities[repo_slug], ref)):
             self.evidence.add_url(item.position, repo_slug)
             entity = self.entities[repo_slug]
-            if (bare and claims(entity, ref)) or names_entity(entity, anchor, hints) or (
-                    not bare and claims(entity, ref) and misspells(entity, anchor)):
+            # A link to the front page of a repository the entity claims names it whatever the anchor
+            # says (`[The github repo we were working on](…/jbeda/tgik-controller)`); a link to a file,
+            # an issue or a release inside it only under the entity's name.
+            claimed = claims(entity, ref)
+            if names_entity(entity, anchor, hints) or (
+                    claimed and (bare or url_rules.repository_front(url) or misspells(entity, anchor))):
                 self._add(item, repo_slug, start, end, "url", CONFIDENCE["repo"])
             return
         self.candidates.append(

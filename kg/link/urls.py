@@ -104,6 +104,17 @@ def github_ref(url: str) -> GithubRef | None:
     return GithubRef(owner, repo)
 
 
+# A repository's front page: the repository itself, a branch of it, or its README (`blob/master/README.md`)
+_REPOSITORY_FRONT = re.compile(
+    r"/[^/]+/[^/]+?(?:\.git)?/?(?:tree/[^/]+|(?:blob|tree)/[^/]+/README(?:\.md)?)?/?$", re.I)
+
+
+def repository_front(url: str) -> bool:
+    """Whether a GitHub URL is a repository's front page, not a file, an issue or a release inside it."""
+    _host, path = split_url(url)
+    return _REPOSITORY_FRONT.match(path) is not None
+
+
 # A Kubernetes community group's folder in kubernetes/community: `tree/master/sig-architecture`, its
 # README, or a page inside it (`blob/master/sig-architecture/charter.md`)
 _COMMUNITY_GROUP = re.compile(
