@@ -530,11 +530,13 @@ def resolve_hit(
         else:
             confidence = CONFIDENCE_EXACT if hit.surface == entry.text else CONFIDENCE_FOLDED_CASE
         # Evidence in the item beats everything; a name that needs none beats a reading supported only
-        # elsewhere in the document (`Heptio` is Heptio, though VMware, which bought it, is named further on).
+        # elsewhere in the document (`Heptio` is Heptio, though VMware, which bought it, is named further on),
+        # and being written elsewhere too adds nothing to it: "Docker confirmed layoffs, the CEO said" is
+        # Docker, Inc. by its context words, though the post says "docker images" further on.
         if in_item:
             strength = 0
         elif in_document:
-            strength = 2 if ambiguous else 0
+            strength = 2 if ambiguous else 1
         elif by_version:
             strength = 3
         else:

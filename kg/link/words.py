@@ -18,7 +18,11 @@ def dictionary() -> frozenset[str]:
 
     gcide = get_english_words_set(["gcide"], lower=True, alpha=True)
     web2 = get_english_words_set(["web2"], lower=True, alpha=True)
-    return frozenset(gcide | web2 | _MODERN)
+    return frozenset(gcide | web2 | _MODERN) - _NAMES_HERE
+
+
+# Dictionary words that in writing about software are names first: "a git workflow", "build in docker".
+_NAMES_HERE = frozenset({"docker", "git"})
 
 
 # Everyday words younger than those dictionaries that are also names here: "the intel world" is not Intel,
