@@ -320,6 +320,21 @@ def _organization_written(hit: Hit, entry: AliasEntry, entity: EntityRecord, tex
             and hit.surface[:1].isupper())
 
 
+def hosted_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str, item: int,
+                evidence: Evidence) -> bool:
+    """A project's name written exactly and capitalised in an item that names the foundation hosting it:
+    "Contour is applying to be donated to the CNCF". Lower case stays a word ("the CNCF landscape is in
+    flux"), and so does a title after a foundation's name ("a Cloud Native Computing Foundation Ambassador",
+    "a Continuous Delivery Foundation Ambassador")."""
+    host = evidence.entities.get(entity.data.get("hosted_by") or "")
+    if not (host is not None and hit.surface == entry.text and hit.surface[:1].isupper()
+            and host.slug in evidence.by_item.get(item, ()) and _one_entity(_usable(hit))):
+        return False
+    written_before = text[max(0, hit.start - 60):hit.start].rstrip().lower()
+    names = ("foundation", host.label, *(a.text for a in host.aliases))
+    return not any(written_before.endswith(name.lower()) for name in names)
+
+
 def owning_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """An organization's name written exactly in the possessive ("How Stripe's Developer Productivity team",
     "Square's new reader") names the organization: an everyday word rarely owns anything."""
@@ -513,6 +528,7 @@ def resolve_hit(
         in_item = (evidence.for_entity(entry.slug, item, item_text_lower, local=True)
                    or named_here(hit, entry, text) or led_here(hit, entry, entity, text)
                    or owning_here(hit, entry, entity, text) or definite_acronym(hit, entry, entity, text)
+                   or hosted_here(hit, entry, entity, text, item, evidence)
                    or (published_here(hit, entry, entity, text)
                        and not evidence.other_publisher(item, entry.slug)))
         in_document = not in_item and not short and (
