@@ -343,20 +343,31 @@ class _DocumentLinker:
                     self._add(item, owner_slug, start, end, "url", CONFIDENCE["org"])
             return
         repo_slug = self.base.by_repository(ref.owner, ref.repo)
+        page_about_it = url_rules.repository_front(url)
         if repo_slug in self.entities and not bare and not names_entity(self.entities[repo_slug], anchor, ()):
-            # One repository, several projects (kubernetes/autoscaler): the one the anchor names.
-            named = [s for s in self.base.repository_claimants(ref.owner, ref.repo)
-                     if s in self.entities and names_entity(self.entities[s], anchor, ())]
+            # One repository, several projects (kubernetes/autoscaler): the one the anchor names, else the
+            # one named like the repository (kubernetes/kubernetes), else the one its page names
+            # (`releases/tag/cluster-autoscaler-1.34.0`); a page that names none is about no one of them.
+            claimants = [s for s in self.base.repository_claimants(ref.owner, ref.repo) if s in self.entities]
+            named = [s for s in claimants if names_entity(self.entities[s], anchor, ())]
+            if not named and len(claimants) > 1:
+                repo = ref.repo.lower()
+                named = [s for s in claimants if repo in (s, self.entities[s].label.lower())]
+                if not named:
+                    path = url_rules.split_url(url)[1].lower()
+                    named = [s for s in claimants if f"/{s}-" in path or path.endswith(f"/{s}")]
+                page_about_it = page_about_it and len(named) == 1
             repo_slug = named[0] if named else repo_slug
         if repo_slug in self.entities and (repo_slug != owner_slug or claims(self.entities[repo_slug], ref)):
             self.evidence.add_url(item.position, repo_slug)
             entity = self.entities[repo_slug]
-            # A link to the front page of a repository the entity claims names it whatever the anchor
-            # says (`[The github repo we were working on](…/jbeda/tgik-controller)`); a link to a file,
-            # an issue or a release inside it only under the entity's name.
+            # A link to a repository's page about itself (front page, README, releases, changelog) names
+            # the entity that claims it whatever the anchor says (`[The github repo we were working on](…/
+            # jbeda/tgik-controller)`, `[1.26.1](…/kubernetes/blob/master/CHANGELOG/CHANGELOG-1.26.md)`);
+            # a link to a file or an issue inside it only under the entity's name.
             claimed = claims(entity, ref)
             if names_entity(entity, anchor, hints) or (
-                    claimed and (bare or url_rules.repository_front(url) or misspells(entity, anchor))):
+                    claimed and (bare or page_about_it or misspells(entity, anchor))):
                 self._add(item, repo_slug, start, end, "url", CONFIDENCE["repo"])
             return
         self.candidates.append(

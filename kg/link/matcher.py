@@ -321,8 +321,11 @@ def hyphen_variants(text: str, is_word: Callable[[str], bool]) -> list[str]:
 def _pluralizable(text: str, is_word: Callable[[str], bool]) -> bool:
     """Whether `text + "s"` is a plain plural: a Latin name of 4+ characters ending in a lower-case letter
     that does not take `-es` (`kubelet`, `MacBook`, `iPhone`), whose plural is not a word itself, and which
-    does not end in a common noun (`Serverless Framework`, `Exchange Server`: their plurals are generic)."""
+    does not end in a common noun (`Serverless Framework`, `Exchange Server`: their plurals are generic);
+    or a name of several words ending in an acronym (`Apple TVs`)."""
     words = text.split()
+    if len(words) > 1 and _CAPS_SUFFIX.fullmatch(words[-1]) and text.isascii():
+        return True
     last = words[-1] + "s" if len(words) == 1 else words[-1]
     return (len(text) >= 4 and text.isascii() and text[-1].islower() and text[-1] not in "sxzhy"
             and not is_word(last))
