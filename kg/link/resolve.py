@@ -418,9 +418,17 @@ def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
 
 def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """A software name written exactly and followed by a version number names that software: "Contour 1.17
-    released", "Helm 3.2"."""
-    return (bool(text) and entity.type in RELEASABLE and hit.surface == entry.text
-            and hit.surface[:1].isupper() and RELEASE_AFTER.match(text, hit.end) is not None)
+    released", "Helm 3.2"; so does one in any case bumped to a full version ("ginkgo to v2.3.1")."""
+    if not (text and entity.type in RELEASABLE):
+        return False
+    if hit.surface.lower() == entry.text.lower() and _BUMPED_TO.match(text, hit.end) is not None:
+        return True
+    return (hit.surface == entry.text and hit.surface[:1].isupper()
+            and RELEASE_AFTER.match(text, hit.end) is not None)
+
+
+# A dependency bump: "gomega to v1.22.1 and ginkgo to v2.3.1"
+_BUMPED_TO = re.compile(r"[ \t]+to[ \t]+v?\d+\.\d+\.\d+(?![\w.])")
 
 
 def distinctive(hit: Hit) -> str | None:
@@ -511,7 +519,8 @@ def resolve_hit(
                 and entities[e.slug].label.casefold() == hit.surface.casefold() and case_ok(e, hit.surface)}
     for entry in hit.entries:
         if entry.slug not in entities or not (case_ok(entry, hit.surface) or (
-                hit.surface.lower() == entry.text.lower() and beside_chinese(text, hit.start, hit.end))):
+                hit.surface.lower() == entry.text.lower() and (beside_chinese(text, hit.start, hit.end)
+                                                               or _BUMPED_TO.match(text, hit.end)))):
             continue
         entity = entities[entry.slug]
         if (labelled and entry.slug not in labelled and entry.ambiguous
