@@ -481,6 +481,11 @@ _LICENSE_BEFORE = re.compile(r"(?:[Ll]icen[sc]e[sd]?:?|licensed under(?: the)?)[
 _LICENSE_FAMILIES = frozenset(str.split("MIT Apache BSD GPL AGPL LGPL GNU MPL Mozilla ISC"))
 _LISTED_BEFORE = re.compile(r"[)\x00][ \t]*[-\u2013\u2014][ \t]*$")  # the link's URL is masked
 _LISTED_AFTER = re.compile(r"[-\w. ]{0,12}?[ \t]*[-\u2013\u2014][ \t]")
+# "a permissive license such as MIT, Apache, and BSD 3-clause": license names listed after the word
+_FAMILY = r"(?:MIT|Apache|BSD|GPL|AGPL|LGPL|GNU|MPL|Mozilla|ISC)"
+_LICENSES_LISTED_BEFORE = re.compile(
+    r"[Ll]icen[sc]e[sd]?\b[^.;:\n]{0,30}?\b(?:such as|like|including|e\.g\.,?)[ \t]+"
+    rf"(?:{_FAMILY}[\w.-]*(?:[ \t][\w.-]+)?,?[ \t]+(?:(?:and|or)[ \t]+)?)*$")
 
 
 def license_use(text: str, start: int, end: int) -> bool:
@@ -489,9 +494,11 @@ def license_use(text: str, start: int, end: int) -> bool:
     if ("icen" in near or "ICEN" in near) and (
             _LICENSE_AFTER.match(text, end) or _LICENSE_BEFORE.search(text, max(0, start - 24), start)):
         return True
-    return (text[start:end].split("-")[0].split()[0] in _LICENSE_FAMILIES
-            and _LISTED_BEFORE.search(text, max(0, start - 8), start) is not None
-            and _LISTED_AFTER.match(text, end) is not None)
+    if text[start:end].split("-")[0].split()[0] not in _LICENSE_FAMILIES:
+        return False
+    return ((_LISTED_BEFORE.search(text, max(0, start - 8), start) is not None
+             and _LISTED_AFTER.match(text, end) is not None)
+            or _LICENSES_LISTED_BEFORE.search(text, max(0, start - 100), start) is not None)
 
 
 def resolve_hit(
