@@ -87,6 +87,10 @@ _GROUP_NAME = r"[A-Z][A-Za-z]*(?:[ -][A-Z][A-Za-z]*){0,2}"
 _LIST_SEPARATOR = r"(?:,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+)"
 GROUP_LIST = re.compile(rf"\b(SIG|WG)s\s+({_GROUP_NAME}(?:{_LIST_SEPARATOR}{_GROUP_NAME})*)")
 GROUP_AFTER = re.compile(rf"(?<![\w-])({_GROUP_NAME})\s(SIG|WG|Working Group|Special Interest Group)\b")
+# "The Network and Cluster Lifecycle SIGs": the names before the plural
+GROUPS_BEFORE = re.compile(rf"(?<![\w-])({_GROUP_NAME}(?:{_LIST_SEPARATOR}{_GROUP_NAME})+)\s(SIG|WG)s\b")
+# Capitalised words that open a sentence or a headline before a group's name: "The Batch WG met"
+_LEADING_WORDS = frozenset({"Kubernetes", "K8s", "The", "New", "Our", "A", "An"})
 _GROUP_WORDS = {"SIG": "SIG", "WG": "WG", "Working Group": "WG", "Special Interest Group": "SIG"}
 
 
@@ -104,14 +108,24 @@ def group_hits(view_text: str) -> list[tuple[int, int, str]]:
             start = view_text.index(part, at)
             at = start + len(part)
             hits.append((start, at, f"{group} {part}"))
+    for match in GROUPS_BEFORE.finditer(view_text):
+        group = match.group(2)
+        at = match.start(1)
+        for part in re.split(_LIST_SEPARATOR, match.group(1)):
+            start = view_text.index(part, at)
+            at = start + len(part)
+            first, _, rest = part.partition(" ")
+            if rest and first in _LEADING_WORDS:
+                part, start = rest, start + len(first) + 1
+            hits.append((start, at, f"{group} {part}"))
     for match in GROUP_AFTER.finditer(view_text):
         group = _GROUP_WORDS[match.group(2)]
         name, start = match.group(1), match.start(1)
         hits.append((start, match.end(2), f"{group} {name}"))
-        # "the Kubernetes Node Lifecycle Working Group" is WG Node Lifecycle; but "CNCF Kubernetes Security
-        # Special Interest Group" is CNCF's, not SIG Security
+        # "the Kubernetes Node Lifecycle Working Group" is WG Node Lifecycle, "The Batch WG met" WG Batch;
+        # but "CNCF Kubernetes Security Special Interest Group" is CNCF's, not SIG Security
         first, _, rest = name.partition(" ")
-        if rest and first in ("Kubernetes", "K8s"):
+        if rest and first in _LEADING_WORDS:
             hits.append((start + len(first) + 1, match.end(2), f"{group} {rest}"))
     return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
 
