@@ -122,6 +122,13 @@ def spells_out(repository: str, anchor: str) -> bool:
 _NAMES: dict[tuple[str, str, tuple[str, ...]], frozenset[str]] = {}
 
 
+def writes_name_of(entity: EntityRecord, anchor: str, other: EntityRecord) -> bool:
+    """Whether the anchor holds a name of `entity` whole that `other` does not share (`Aqua Security` of the
+    company, not `Aqua` of its product)."""
+    squashed = squash(anchor)
+    return any(len(n) >= 3 and n in squashed for n in entity_names(entity) - entity_names(other))
+
+
 def entity_names(entity: EntityRecord) -> frozenset[str]:
     key = (entity.slug, entity.label, tuple(a.text for a in entity.aliases))
     if key not in _NAMES:

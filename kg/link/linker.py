@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.link import urls as url_rules
-from kg.link.anchors import claims, misspells, names_entity, url_span
+from kg.link.anchors import claims, misspells, names_entity, url_span, writes_name_of
 from kg.link.candidates import name_candidate, name_spans, names_site, repository_candidate, site_candidate
 from kg.link.lists import LIST_SEPARATOR, list_members
 from kg.link.matcher import AliasIndex, Hit
@@ -312,11 +312,17 @@ class _DocumentLinker:
                 self.candidates.append(site)
         if slug is None or slug not in self.entities:
             return
-        self.evidence.add_url(item.position, slug)
         entity = self.entities[slug]
+        anchor_text = self.document.source[start:end]
+        # A company and its product sharing a site: the text names which (`[Aqua Security's](https://www.
+        # aquasec.com/)` is the company, `[Aqua](…)` the product).
+        owner = self.entities.get(entity.organization or "")
+        if owner is not None and owner.homepage and _is_homepage(owner, host, path) and writes_name_of(
+                owner, anchor_text, entity):
+            entity, slug = owner, owner.slug
+        self.evidence.add_url(item.position, slug)
         # Only the entity's own names count: `[SRE at Google](https://cloud.google.com/blog/...)` names
         # Google, not Google Cloud, whose site it is.
-        anchor_text = self.document.source[start:end]
         if not bare and (names_entity(entity, anchor_text, ()) or (
                 _on_own_site(entity, host) and misspells(entity, anchor_text))):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
