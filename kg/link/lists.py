@@ -61,6 +61,8 @@ def list_members(
             if (hit is run[0] and _capital_word_before(text, hit.start)) or (
                     hit is run[-1] and _capital_word_after(text, hit.end)):
                 continue
+            if text[hit.start - 1:hit.start] == "/" and text[hit.end:hit.end + 1] == "/":
+                continue  # a segment of a path (`go/src/k8s.io/kubernetes`), not a member of a list
             folded = chinese_list or (not hit.surface[:1].isupper() and (
                 lower_list or beside_chinese(text, hit.start, hit.end)))
             written = [e for e in hit.entries if e.slug in entities and _written_as(e, hit.surface, folded)]
