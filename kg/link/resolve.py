@@ -407,6 +407,14 @@ def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
     (`CoreOS` in a post naming IBM is not Red Hat)."""
     is_component = entity.type == "Project" or (
         entity.type == "Organization" and parent is not None and parent.type == "Project")
+    if (text and entity.type == "Project" and entity.part_of and entity.part_of in evidence.in_document
+            and hit.surface == entry.text and hit.surface.islower()
+            and entity.label.lower().endswith("-" + hit.surface.replace(" ", "-"))
+            and _one_entity(_usable(hit))):
+        # "the scheduler", "scheduler: enable secure port": kube-scheduler's name without its prefix, made
+        # definite or opening a pull request's title, in a post about Kubernetes
+        return (_THE_BEFORE.search(text, max(0, hit.start - 5), hit.start) is not None
+                or text[hit.end:hit.end + 1] == ":")
     if not (text and is_component and entity.part_of and entity.part_of in evidence.in_document
             and hit.surface == entry.text and len(hit.surface) > 2 and hit.surface[:1].isupper()
             and _one_entity(_usable(hit))):
