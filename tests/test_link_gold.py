@@ -27,19 +27,24 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 
 # Splits annotated after tuning (tests/gold/README.md) are estimates for unseen posts, not targets to tune
 # on: once scored they only guard against regressions. Splits tuned on since hold the targets.
-# Each floor is the split's figure as it stands, to two decimals (at most 0.99). final-26, scored once in
-# the fifth round, is below the recall target on names of DevOps'ish the base lacks or finds no evidence for;
-# the older splits rose above it since their misses were read and curated (see tests/gold/README.md).
+# Each floor is the split's figure as it stands, to two decimals (at most 0.99). final-26 (fifth round),
+# final-38, final-41 and final-44 (seventh) are below the recall target on names of DevOps'ish and LWKD the
+# base lacks or finds no evidence for; the older splits rose above it since their misses were read and
+# curated (see tests/gold/README.md).
 FLOORS = {
-    "final-2": (0.98, 0.97), "final-3": (0.98, 0.99), "final-4": (0.99, 0.99), "final-5": (0.99, 0.98),
+    "final-2": (0.98, 0.98), "final-3": (0.98, 0.99), "final-4": (0.99, 0.99), "final-5": (0.99, 0.98),
     "final-6": (0.99, 0.98), "final-7": (0.98, 0.99), "final-8": (0.98, 0.97), "final-9": (0.99, 0.99),
-    "final-10": (0.99, 0.98), "final-11": (0.99, 0.96), "final-12": (0.99, 0.97), "final-13": (0.99, 0.98),
+    "final-10": (0.99, 0.98), "final-11": (0.99, 0.97), "final-12": (0.99, 0.97), "final-13": (0.99, 0.98),
     "final-14": (0.98, 0.97), "final-15": (0.99, 0.98), "final-16": (0.99, 0.98), "final-17": (0.98, 0.98),
-    "final-18": (0.99, 0.98), "final-19": (0.99, 0.98), "final-20": (0.99, 0.96), "final-21": (0.99, 0.95),
-    "final-22": (0.99, 0.96), "final-23": (0.99, 0.95), "final-24": (0.99, 0.95), "final-25": (0.99, 0.96),
+    "final-18": (0.99, 0.98), "final-19": (0.99, 0.98), "final-20": (0.99, 0.96), "final-21": (0.99, 0.96),
+    "final-22": (0.99, 0.96), "final-23": (0.99, 0.96), "final-24": (0.99, 0.95), "final-25": (0.99, 0.96),
     "final-26": (0.99, 0.94), "final-27": (0.98, 0.96), "final-28": (0.98, 0.96), "final-29": (0.99, 0.95),
-    "final-30": (0.98, 0.95), "final-31": (0.98, 0.95), "final-32": (0.99, 0.97), "final-33": (0.99, 0.95),
-    "final-34": (0.98, 0.97), "final-35": (0.98, 0.95),
+    "final-30": (0.98, 0.95), "final-31": (0.98, 0.95), "final-32": (0.99, 0.97), "final-33": (0.99, 0.96),
+    "final-34": (0.99, 0.97), "final-35": (0.99, 0.95), "final-36": (0.98, 0.98), "final-37": (0.99, 0.99),
+    "final-38": (0.99, 0.94), "final-39": (0.99, 0.96), "final-40": (0.98, 0.97), "final-41": (0.99, 0.94),
+    "final-42": (0.99, 0.95), "final-43": (0.99, 0.97), "final-44": (0.98, 0.93), "final-45": (0.98, 0.97),
+    "final-46": (0.97, 0.96), "final-47": (0.98, 0.95), "final-48": (0.98, 0.95), "final-49": (0.99, 0.95),
+    "final-50": (0.99, 0.95), "final-51": (0.99, 0.97),
 }
 TUNED = ("dev", "held-out", "unseen")
 
