@@ -426,7 +426,8 @@ def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
 
 def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """A software name written exactly and followed by a version number names that software: "Contour 1.17
-    released", "Helm 3.2"; so does one in any case bumped to a full version ("ginkgo to v2.3.1")."""
+    released", "Helm 3.2"; so does one in any case bumped to a full version ("ginkgo to v2.3.1", "bolt 版本从
+    1.5.6 升级到 1.5.9")."""
     if not (text and entity.type in RELEASABLE):
         return False
     if hit.surface.lower() == entry.text.lower() and _BUMPED_TO.match(text, hit.end) is not None:
@@ -435,8 +436,10 @@ def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> b
             and RELEASE_AFTER.match(text, hit.end) is not None)
 
 
-# A dependency bump: "gomega to v1.22.1 and ginkgo to v2.3.1"
-_BUMPED_TO = re.compile(r"[ \t]+to[ \t]+v?\d+\.\d+\.\d+(?![\w.])")
+# A dependency bump: "gomega to v1.22.1", "bolt 版本从 1.5.6 升级到 1.5.9"
+_BUMPED_TO = re.compile(
+    r"(?:[ \t]+to[ \t]+v?\d+\.\d+\.\d+(?![\w.])"
+    r"|[ \t]*(?:版本)?[ \t]*(?:从[ \t]*v?\d+(?:\.\d+)+[ \t]*)?(?:升级)?到[ \t]*v?\d+\.\d+(?:\.\d+)?)")
 
 
 def distinctive(hit: Hit) -> str | None:
@@ -541,7 +544,7 @@ def resolve_hit(
         if (labelled and entry.slug not in labelled and entry.ambiguous
                 and not any(_has_word(item_text_lower, w) for w in _context_words(entity))):
             continue
-        if entry.word and text:
+        if entry.word and text and not _BUMPED_TO.match(text, hit.end):
             usage = common_usage(text, hit.start, hit.end) if usage is None else usage
             if usage:
                 continue
