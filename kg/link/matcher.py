@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -42,9 +43,9 @@ _CAPS_SUFFIX = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
-@dataclass(frozen=True, slots=True)
-class AliasEntry:
-    """One (alias, entity) pair as the automaton stores it."""
+class AliasEntry(NamedTuple):
+    """One (alias, entity) pair as the automaton stores it. A named tuple, for the index pickles some
+    100,000 of them and a tuple loads in half the time of a slotted dataclass."""
 
     slug: str
     text: str  # the alias as written, folded and without zero-width characters

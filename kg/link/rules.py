@@ -108,7 +108,8 @@ def group_hits(view_text: str) -> list[tuple[int, int, str]]:
             start = view_text.index(part, at)
             at = start + len(part)
             hits.append((start, at, f"{group} {part}"))
-    for match in GROUPS_BEFORE.finditer(view_text):
+    plural = "SIGs" in view_text or "WGs" in view_text
+    for match in GROUPS_BEFORE.finditer(view_text) if plural else ():
         group = match.group(2)
         at = match.start(1)
         for part in re.split(_LIST_SEPARATOR, match.group(1)):
