@@ -110,3 +110,16 @@ def test_spacy_pipeline_carries_entity_ids(linker: Linker) -> None:
         ("gVisor", "gvisor", "Project"),
     ]
     assert [e.kb_id_ for e in doc.ents] == ["knative", "kubernetes", "gvisor"]
+
+
+def test_short_aliases_match_whole_words_only() -> None:
+    from kg.link.matcher import AliasEntry, AliasIndex
+    from kg.link.textprep import make_view
+
+    index = AliasIndex([AliasEntry("go", "Go", True, True), AliasEntry("k8s", "k8s", True, False),
+                        AliasEntry("istio", "Istio", False, False)])
+    text = "Go on k8s, golang and k8sgo; 用k8s部署 Istio"
+    found = [(h.surface, h.start) for h in index.scan(make_view(text))]
+    assert found == [("Go", 0), ("k8s", 6), ("k8s", 30), ("Istio", 36)]
+    assert index.has("k8s") and index.has("istio") and not index.has("golang")
+    assert [e.slug for e in index.entries("K8S")] == ["k8s"]

@@ -41,6 +41,8 @@ HYPHEN_PREFIXES = frozenset(str.split("non pre post multi cross anti pro self ex
 _WORD_AFTER_HYPHEN = re.compile(r"[A-Za-z0-9]+")
 _CAPS_SUFFIX = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_SHORT_WORD = re.compile(r"[a-z0-9]{1,3}")
+_WORD_RUN = re.compile(r"(?<![a-z0-9])[a-z0-9]{1,3}(?![a-z0-9])")
 
 
 class AliasEntry(NamedTuple):
@@ -132,21 +134,28 @@ class AliasIndex:
             bucket = table.setdefault(key, [])
             if entry not in bucket:
                 bucket.append(entry)
+        # Latin aliases of up to three letters or digits (`go`, `k8s`, `eks`) match only as whole words, and
+        # inside longer words they are most of the automaton's raw hits: they are looked up word by word.
+        self.short: dict[str, tuple[int, tuple[AliasEntry, ...]]] = {}
         self.automaton = ahocorasick.Automaton()
         for key, bucket in table.items():
-            self.automaton.add_word(key, (len(key), tuple(bucket)))
+            if _SHORT_WORD.fullmatch(key):
+                self.short[key] = (len(key), tuple(bucket))
+            else:
+                self.automaton.add_word(key, (len(key), tuple(bucket)))
         self.max_len = max((len(k) for k in table), default=1)
-        if table:
+        if len(self.automaton):
             self.automaton.make_automaton()
         self.size = len(table)
 
     def has(self, text: str) -> bool:
         """Whether `text` (lower-case) is an alias."""
-        return text in self.automaton
+        return text in self.short or text in self.automaton
 
     def entries(self, text: str) -> tuple[AliasEntry, ...]:
         """The entries of the alias `text` (any case), or () when it is none."""
-        found = self.automaton.get(lower_same_length(text), None)
+        key = lower_same_length(text)
+        found = self.short.get(key) or self.automaton.get(key, None)
         return found[1] if found else ()
 
     def scan(self, view: View, chunk: int = CHUNK) -> list[Hit]:
@@ -157,7 +166,14 @@ class AliasIndex:
         folded = view.folded
         size = len(folded)
         word = _WORD_CHARS
-        for base, piece in _chunks(view.lowered, chunk, self.max_len):
+        short = self.short
+        for token in _WORD_RUN.finditer(view.lowered) if short else ():
+            found = short.get(token.group())
+            if found is not None:
+                start, end = token.span()
+                if _bounded(folded, start, end):
+                    hits[start, end] = Hit(start, end, folded[start:end], found[1])
+        for base, piece in _chunks(view.lowered, chunk, self.max_len) if len(self.automaton) else ():
             for last, (length, entries) in self.automaton.iter(piece):
                 end = base + last + 1
                 start = end - length
