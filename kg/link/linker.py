@@ -349,7 +349,7 @@ class _DocumentLinker:
                     self._add(item, owner_slug, start, end, "url", CONFIDENCE["org"])
             return
         repo_slug = self.base.by_repository(ref.owner, ref.repo)
-        page_about_it = url_rules.repository_front(url)
+        page_about_it = url_rules.page_about_repository(url)
         if repo_slug in self.entities and not bare and not names_entity(self.entities[repo_slug], anchor, ()):
             # One repository, several projects (kubernetes/autoscaler): the one the anchor names, else the
             # one named like the repository (kubernetes/kubernetes), else the one its page names
@@ -371,9 +371,8 @@ class _DocumentLinker:
             # the entity that claims it whatever the anchor says (`[The github repo we were working on](…/
             # jbeda/tgik-controller)`, `[1.26.1](…/kubernetes/blob/master/CHANGELOG/CHANGELOG-1.26.md)`);
             # a link to a file or an issue inside it only under the entity's name.
-            claimed = claims(entity, ref)
             if names_entity(entity, anchor, hints) or (
-                    claimed and (bare or page_about_it or misspells(entity, anchor))):
+                    claims(entity, ref) and (bare or page_about_it or misspells(entity, anchor))):
                 self._add(item, repo_slug, start, end, "url", CONFIDENCE["repo"])
             return
         self.candidates.append(

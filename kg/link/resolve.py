@@ -404,17 +404,11 @@ def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
     case, in a document that names the project it is part of: "Scheduler retries based on a backoff loop"
     in a post about Kubernetes is kube-scheduler. A project's own team counts as a component ("contact the
     Release Team" in a post about Kubernetes); a company's division does not, for its parent is no project
-    (`CoreOS` in a post naming IBM is not Red Hat)."""
+    (`CoreOS` in a post naming IBM is not Red Hat). In lower case, see `_prefixless_component`."""
+    if hit.surface.islower():
+        return _prefixless_component(hit, entry, entity, text, evidence)
     is_component = entity.type == "Project" or (
         entity.type == "Organization" and parent is not None and parent.type == "Project")
-    if (text and entity.type == "Project" and entity.part_of and entity.part_of in evidence.in_document
-            and hit.surface == entry.text and hit.surface.islower()
-            and entity.label.lower().endswith("-" + hit.surface.replace(" ", "-"))
-            and _one_entity(_usable(hit))):
-        # "the scheduler", "scheduler: enable secure port": kube-scheduler's name without its prefix, made
-        # definite or opening a pull request's title, in a post about Kubernetes
-        return (_THE_BEFORE.search(text, max(0, hit.start - 5), hit.start) is not None
-                or text[hit.end:hit.end + 1] == ":")
     if not (text and is_component and entity.part_of and entity.part_of in evidence.in_document
             and hit.surface == entry.text and len(hit.surface) > 2 and hit.surface[:1].isupper()
             and _one_entity(_usable(hit))):
@@ -422,6 +416,19 @@ def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
     before, _after = _around(text, hit.start, hit.end)
     opens = before < 0 or text[before] in _SENTENCE_OPENERS
     return proper_noun(text, hit.start, hit.end) or (opens and _running_after(text, hit.end))
+
+
+def _prefixless_component(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
+                          evidence: Evidence) -> bool:
+    """A component's label without its project's prefix, in lower case, made definite or opening a pull
+    request's title, in a document that names the project: "the scheduler", "scheduler: enable secure
+    port" in a post about Kubernetes are kube-scheduler."""
+    return (bool(text) and entity.type == "Project" and bool(entity.part_of)
+            and entity.part_of in evidence.in_document and hit.surface == entry.text
+            and entity.label.lower().endswith("-" + hit.surface.replace(" ", "-"))
+            and _one_entity(_usable(hit))
+            and (_THE_BEFORE.search(text, max(0, hit.start - 5), hit.start) is not None
+                 or text[hit.end:hit.end + 1] == ":"))
 
 
 def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:

@@ -106,16 +106,16 @@ def github_ref(url: str) -> GithubRef | None:
 
 # A repository's pages about itself: the repository, a branch of it, its README (`blob/master/README.md`),
 # its releases (`releases/tag/v1.2.0`) and its changelog (`blob/master/CHANGELOG/CHANGELOG-1.19.md`)
-_REPOSITORY_FRONT = re.compile(
+_PAGE_ABOUT_REPOSITORY = re.compile(
     r"/[^/]+/[^/]+?(?:\.git)?/?(?:tree/[^/]+|(?:blob|tree)/[^/]+/README(?:\.md)?|releases(?:/tag/[^/]+|/latest)?"
     r"|(?:blob|tree)/[^/]+/(?:CHANGELOG/)?CHANGELOG[\w.-]*)?/?$", re.I)
 
 
-def repository_front(url: str) -> bool:
+def page_about_repository(url: str) -> bool:
     """Whether a GitHub URL is a repository's page about itself (front page, README, releases, changelog),
     not a file or an issue inside it."""
     _host, path = split_url(url)
-    return _REPOSITORY_FRONT.match(path) is not None
+    return _PAGE_ABOUT_REPOSITORY.match(path) is not None
 
 
 # A Kubernetes community group's folder in kubernetes/community: `tree/master/sig-architecture`, its
