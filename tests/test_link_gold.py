@@ -28,9 +28,9 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 # Splits annotated after tuning (tests/gold/README.md) are estimates for unseen posts, not targets to tune
 # on: once scored they only guard against regressions. Splits tuned on since hold the targets.
 # Each floor is the split's figure as it stands, to two decimals (at most 0.99). final-26 (fifth round),
-# final-38, final-41 and final-44 (seventh) are below the recall target on names of DevOps'ish and LWKD the
-# base lacks or finds no evidence for; the older splits rose above it since their misses were read and
-# curated (see tests/gold/README.md).
+# final-38, final-41, final-44 and final-58 (seventh) are below the recall target on names of DevOps'ish and
+# LWKD the base lacks or finds no evidence for, and final-59 below the precision target; the older splits
+# rose above it since their misses were read and curated (see tests/gold/README.md).
 FLOORS = {
     "final-2": (0.98, 0.98), "final-3": (0.98, 0.99), "final-4": (0.99, 0.99), "final-5": (0.99, 0.98),
     "final-6": (0.99, 0.98), "final-7": (0.98, 0.99), "final-8": (0.98, 0.97), "final-9": (0.99, 0.99),
@@ -45,7 +45,8 @@ FLOORS = {
     "final-42": (0.99, 0.95), "final-43": (0.99, 0.97), "final-44": (0.98, 0.93), "final-45": (0.98, 0.97),
     "final-46": (0.97, 0.96), "final-47": (0.98, 0.95), "final-48": (0.98, 0.95), "final-49": (0.99, 0.95),
     "final-50": (0.99, 0.95), "final-51": (0.99, 0.97), "final-52": (0.99, 0.95), "final-53": (0.97, 0.96),
-    "final-54": (0.99, 0.95), "final-55": (0.99, 0.97),
+    "final-54": (0.99, 0.95), "final-55": (0.99, 0.97), "final-56": (0.97, 0.96), "final-57": (0.99, 0.95),
+    "final-58": (0.98, 0.94), "final-59": (0.96, 0.96),
 }
 TUNED = ("dev", "held-out", "unseen")
 
