@@ -136,11 +136,11 @@ class AliasIndex:
                 bucket.append(entry)
         # Latin aliases of up to three letters or digits (`go`, `k8s`, `eks`) match only as whole words, and
         # inside longer words they are most of the automaton's raw hits: they are looked up word by word.
-        self.short: dict[str, tuple[int, tuple[AliasEntry, ...]]] = {}
+        self.short: dict[str, tuple[AliasEntry, ...]] = {}
         self.automaton = ahocorasick.Automaton()
         for key, bucket in table.items():
             if _SHORT_WORD.fullmatch(key):
-                self.short[key] = (len(key), tuple(bucket))
+                self.short[key] = tuple(bucket)
             else:
                 self.automaton.add_word(key, (len(key), tuple(bucket)))
         self.max_len = max((len(k) for k in table), default=1)
@@ -155,7 +155,9 @@ class AliasIndex:
     def entries(self, text: str) -> tuple[AliasEntry, ...]:
         """The entries of the alias `text` (any case), or () when it is none."""
         key = lower_same_length(text)
-        found = self.short.get(key) or self.automaton.get(key, None)
+        if key in self.short:
+            return self.short[key]
+        found = self.automaton.get(key, None)
         return found[1] if found else ()
 
     def scan(self, view: View, chunk: int = CHUNK) -> list[Hit]:
@@ -168,11 +170,11 @@ class AliasIndex:
         word = _WORD_CHARS
         short = self.short
         for token in _WORD_RUN.finditer(view.lowered) if short else ():
-            found = short.get(token.group())
-            if found is not None:
+            entries = short.get(token.group())
+            if entries is not None:
                 start, end = token.span()
                 if _bounded(folded, start, end):
-                    hits[start, end] = Hit(start, end, folded[start:end], found[1])
+                    hits[start, end] = Hit(start, end, folded[start:end], entries)
         for base, piece in _chunks(view.lowered, chunk, self.max_len) if len(self.automaton) else ():
             for last, (length, entries) in self.automaton.iter(piece):
                 end = base + last + 1

@@ -102,23 +102,10 @@ def group_hits(view_text: str) -> list[tuple[int, int, str]]:
         return []
     hits = []
     for match in GROUP_LIST.finditer(view_text):
-        group = match.group(1)
-        at = match.start(2)
-        for part in re.split(_LIST_SEPARATOR, match.group(2)):
-            start = view_text.index(part, at)
-            at = start + len(part)
-            hits.append((start, at, f"{group} {part}"))
+        hits += _listed(view_text, match.group(1), match.group(2), match.start(2), opens_sentence=False)
     plural = "SIGs" in view_text or "WGs" in view_text
     for match in GROUPS_BEFORE.finditer(view_text) if plural else ():
-        group = match.group(2)
-        at = match.start(1)
-        for part in re.split(_LIST_SEPARATOR, match.group(1)):
-            start = view_text.index(part, at)
-            at = start + len(part)
-            first, _, rest = part.partition(" ")
-            if rest and first in _LEADING_WORDS:
-                part, start = rest, start + len(first) + 1
-            hits.append((start, at, f"{group} {part}"))
+        hits += _listed(view_text, match.group(2), match.group(1), match.start(1), opens_sentence=True)
     for match in GROUP_AFTER.finditer(view_text):
         group = _GROUP_WORDS[match.group(2)]
         name, start = match.group(1), match.start(1)
@@ -129,6 +116,21 @@ def group_hits(view_text: str) -> list[tuple[int, int, str]]:
         if rest and first in _LEADING_WORDS:
             hits.append((start + len(first) + 1, match.end(2), f"{group} {rest}"))
     return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
+
+
+def _listed(view_text: str, group: str, listed: str, at: int, opens_sentence: bool
+            ) -> list[tuple[int, int, str]]:
+    """Each name of a list of groups; where the list may open a sentence, without the sentence's first
+    word ("The Network and Cluster Lifecycle SIGs")."""
+    hits = []
+    for part in re.split(_LIST_SEPARATOR, listed):
+        start = view_text.index(part, at)
+        at = start + len(part)
+        first, _, rest = part.partition(" ")
+        if opens_sentence and rest and first in _LEADING_WORDS:
+            part, start = rest, start + len(first) + 1
+        hits.append((start, at, f"{group} {part}"))
+    return hits
 
 
 def group_slug(name: str, index: Any, entities: Mapping[str, EntityRecord]) -> str | None:
