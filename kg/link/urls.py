@@ -6,7 +6,9 @@ KEPs are identified as `kubernetes/enhancements#NNNN` (a KEP's number is its tra
 kubernetes/enhancements, so a KEP file, `KEP-NNNN` in text and the tracking issue are one entity); the older
 date-named KEP files (`keps/sig-x/20180409-name.md`) have no number and keep their file name as the id
 (`kubernetes/enhancements#20180409-name`). A repository GitHub renamed keeps one id for its issues, under its
-current name (`kubernetes/features#508` is `kubernetes/enhancements#508`).
+current name (`kubernetes/features#508` is `kubernetes/enhancements#508`). Kubernetes' short links
+(`issue.k8s.io/N`, `pr.k8s.io/N`, `kep.k8s.io/N`, `git.k8s.io/REPO/…`) are read as the GitHub pages they
+redirect to.
 """
 
 from __future__ import annotations
@@ -92,8 +94,36 @@ def split_url(url: str) -> tuple[str, str]:
     return host, unquote(path) if "%" in path else path
 
 
-def github_ref(url: str) -> GithubRef | None:
+# Kubernetes' short links (k8s.io/docs/contribute/…): `issue.k8s.io/N` and `pr.k8s.io/N` are issues and pull
+# requests of kubernetes/kubernetes, `kep.k8s.io/N` and `features.k8s.io/N` tracking issues of KEPs, and
+# `git.k8s.io/REPO/PATH` a page of github.com/kubernetes/REPO.
+_SHORT_NUMBERED = {
+    "issue.k8s.io": "kubernetes/issues", "issues.k8s.io": "kubernetes/issues",
+    "pr.k8s.io": "kubernetes/pull", "prs.k8s.io": "kubernetes/pull",
+    "kep.k8s.io": "enhancements/issues", "keps.k8s.io": "enhancements/issues",
+    "features.k8s.io": "enhancements/issues",
+}
+
+
+@lru_cache(maxsize=1 << 12)
+def on_github(url: str) -> str:
+    """The github.com URL a Kubernetes short link redirects to; any other URL as it is."""
     host, path = split_url(url)
+    if host in _SHORT_NUMBERED and re.fullmatch(r"/\d+/?", path):
+        return f"https://github.com/kubernetes/{_SHORT_NUMBERED[host]}/{path.strip('/')}"
+    if host == "git.k8s.io":
+        repo, _, rest = path.strip("/").partition("/")
+        if not repo:
+            return url
+        if not rest:
+            return f"https://github.com/kubernetes/{repo}"
+        kind = "blob" if "." in rest.rsplit("/", 1)[-1] else "tree"
+        return f"https://github.com/kubernetes/{repo}/{kind}/master/{rest.rstrip('/')}"
+    return url
+
+
+def github_ref(url: str) -> GithubRef | None:
+    host, path = split_url(on_github(url))
     if host != "github.com":
         return None
     segments = [s for s in path.split("/") if s]
@@ -114,7 +144,7 @@ _PAGE_ABOUT_REPOSITORY = re.compile(
 def page_about_repository(url: str) -> bool:
     """Whether a GitHub URL is a repository's page about itself (front page, README, releases, changelog),
     not a file or an issue inside it."""
-    _host, path = split_url(url)
+    _host, path = split_url(on_github(url))
     return _PAGE_ABOUT_REPOSITORY.match(path) is not None
 
 
@@ -128,7 +158,7 @@ _COMMUNITY_GROUP = re.compile(
 def community_group(url: str) -> tuple[str, bool] | None:
     """The group folder a kubernetes/community URL points into, and whether it is the group's own page
     (the folder or its README) rather than a page inside it."""
-    host, path = split_url(url)
+    host, path = split_url(on_github(url))
     match = _COMMUNITY_GROUP.match(path) if host == "github.com" else None
     if match is None:
         return None
@@ -136,8 +166,9 @@ def community_group(url: str) -> tuple[str, bool] | None:
 
 
 def proposal_ref(url: str) -> ProposalRef | None:
-    """The proposal a URL points at, if it is a GitHub pull request, an issue or a KEP."""
-    host, path = split_url(url)
+    """The proposal a URL points at, if it is a GitHub pull request, an issue or a KEP (a Kubernetes short
+    link too: `https://issue.k8s.io/121197`)."""
+    host, path = split_url(on_github(url))
     if host != "github.com":
         return None
     segments = [s for s in path.split("/") if s]
@@ -179,11 +210,11 @@ def entity_of_url(base: BaseLookup, url: str) -> tuple[str, str] | None:
     """(entity slug, how) for a link to a known repository, organization or site; how = repo|org|host."""
     ref = github_ref(url)
     if ref is not None:
-        if ref.repo is not None:
-            slug = base.by_repository(ref.owner, ref.repo)
-            return (slug, "repo") if slug else None
-        slug = base.by_repository(ref.owner, None)
-        return (slug, "org") if slug else None
+        slug = base.by_repository(ref.owner, ref.repo)
+        if slug:
+            return slug, "repo" if ref.repo is not None else "org"
+        if on_github(url) == url:
+            return None
     host, path = split_url(url)
     if not host:
         return None
