@@ -418,6 +418,43 @@ def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
     return proper_noun(text, hit.start, hit.end) or (opens and _running_after(text, hit.end))
 
 
+def team_here(hit: Hit, item: int, evidence: Evidence, entity: EntityRecord,
+              entities: Mapping[str, EntityRecord], text: str) -> bool:
+    """A project's team by the end of its name in lower or sentence case, in a document that names the
+    project: "the 1.16 release team", "The Release team is selecting shadows", "returning steering committee
+    members" in a post about Kubernetes; not after another name ("the Istio steering committee", "Fedora's
+    release team"), nor in an item that names another project ("Knative governance update from the steering
+    committee")."""
+    parent = entities.get(entity.part_of or "")
+    if not (text and entity.type == "Organization" and parent is not None and parent.type == "Project"
+            and parent.slug in evidence.in_document and _one_entity(hit.entries)
+            and hit.surface.rsplit(" ", 1)[-1].lower() in _TEAM_NOUNS
+            and entity.label.lower().endswith(" " + hit.surface.lower())
+            and not _other_projects(evidence.by_item.get(item, ()), entity, entities)):
+        return False
+    words = text[max(0, hit.start - 60):hit.start].split()
+    while words and _VERSION_WORD.fullmatch(words[-1]):
+        words.pop()  # "the v1.32 release team", "Kubernetes 1.22 release team"
+    previous = words[-1].strip("[(*_\"'“") if words else ""
+    return not previous[:1].isupper() or previous in _names_of(parent) or previous in ("The", "A", "An")
+
+
+def _other_projects(item_slugs: Iterable[str], entity: EntityRecord, entities: Mapping[str, EntityRecord]
+                    ) -> bool:
+    """Whether an item names a project other than the one `entity` is part of (or a part of that)."""
+    parent = entity.part_of
+    return any(entities[s].type == "Project" and parent not in (s, entities[s].part_of)
+               for s in item_slugs if s in entities)
+
+
+_TEAM_NOUNS = frozenset({"team", "committee", "council", "board"})
+_VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*")
+
+
+def _names_of(entity: EntityRecord) -> set[str]:
+    return {entity.label, *(alias.text for alias in entity.aliases)}
+
+
 def _prefixless_component(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
                           evidence: Evidence) -> bool:
     """A component's label without its project's prefix, in lower case, made definite or opening a pull
@@ -543,11 +580,16 @@ def resolve_hit(
     labelled = {e.slug for e in hit.entries if not e.ambiguous and e.slug in entities
                 and entities[e.slug].label.casefold() == hit.surface.casefold() and case_ok(e, hit.surface)}
     for entry in hit.entries:
-        if entry.slug not in entities or not (case_ok(entry, hit.surface) or (
+        if entry.slug not in entities:
+            continue
+        entity = entities[entry.slug]
+        # A team by its everyday name ("the release team") links by the team rule alone, not by context words.
+        team = (not case_ok(entry, hit.surface) and hit.surface.lower() == entry.text.lower()
+                and team_here(hit, item, evidence, entity, entities, text))
+        if not (team or case_ok(entry, hit.surface) or (
                 hit.surface.lower() == entry.text.lower() and (beside_chinese(text, hit.start, hit.end)
                                                                or _BUMPED_TO.match(text, hit.end)))):
             continue
-        entity = entities[entry.slug]
         if (labelled and entry.slug not in labelled and entry.ambiguous
                 and not any(_has_word(item_text_lower, w) for w in _context_words(entity))):
             continue
@@ -559,15 +601,15 @@ def resolve_hit(
         # lower case (`boss`, `dep`: a linked crosbymichael/boss does not make every "my boss" the tool).
         short = entry.text.isascii() and (len(entry.text) <= 2 or (entry.word and hit.surface.islower()))
         ambiguous = needs_evidence(entry)
-        in_item = (evidence.for_entity(entry.slug, item, item_text_lower, local=True)
+        in_item = not team and (evidence.for_entity(entry.slug, item, item_text_lower, local=True)
                    or named_here(hit, entry, text) or led_here(hit, entry, entity, text)
                    or owning_here(hit, entry, entity, text) or definite_acronym(hit, entry, entity, text)
                    or hosted_here(hit, entry, entity, text, item, evidence)
                    or (published_here(hit, entry, entity, text)
                        and not evidence.other_publisher(item, entry.slug)))
-        in_document = not in_item and not short and (
+        in_document = team or (not in_item and not short and (
             entry.slug in evidence.in_document
-            or component_here(hit, entry, entity, text, evidence, entities.get(entity.part_of or "")))
+            or component_here(hit, entry, entity, text, evidence, entities.get(entity.part_of or ""))))
         if in_document and ambiguous and evidence.short_form_of_other(hit.surface, entry.slug):
             in_document = False
         # The weakest evidence: a version number after the name says "software", not which one.
