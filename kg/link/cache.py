@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +52,20 @@ def build_index(base: Any) -> AliasIndex:
                 if variant.lower() not in taken:
                     taken.add(variant.lower())
                     entries += entries_for(entity.slug, [(variant, alias.lang, False)], is_word)
+    organizations = {name for entity in base.entities.values() if entity.type == "Organization"
+                     for name in (entity.label, *(a.text for a in entity.aliases if not a.ambiguous))}
     for entity in base.entities.values():  # last: a spelling any other rule gives keeps its own case rule
         if entity.type in _GLUED_TYPES:
             for alias in entity.aliases:
-                variant = (glued_variant(alias.text) or spaced_variant(alias.text)
+                written = (glued_variant(alias.text) or spaced_variant(alias.text)
                            or hyphened_acronyms(alias.text))
-                if variant and not alias.ambiguous and variant.lower() not in taken:
-                    taken.add(variant.lower())
-                    entries.append(AliasEntry(entity.slug, variant, True, False, alias.lang, lower_ok=False))
+                singular = (singular_variant(alias.text, is_word, organizations)
+                            if entity.type in PLURAL_TYPES else None)
+                for variant in (written, singular):
+                    if variant and not alias.ambiguous and variant.lower() not in taken:
+                        taken.add(variant.lower())
+                        entries.append(AliasEntry(entity.slug, variant, True, False, alias.lang,
+                                                  lower_ok=False))
     return AliasIndex(entries)
 
 
@@ -73,6 +80,23 @@ def glued_variant(text: str) -> str | None:
         return None
     glued = text.replace(" ", "")
     return glued if len(glued) >= 8 else None
+
+
+_PLURAL_PRODUCT = re.compile(r"((?:[A-Z][\w.]* ){1,2})([A-Z][a-z]+[^su])s")
+
+
+def singular_variant(text: str, is_word: Callable[[str], bool], organizations: set[str]) -> str | None:
+    """A product named by its brand and a plural noun, in the singular (`Google Sheet`, `Twitter Space`,
+    `GitHub Action`: "created a Google Sheet"): matched with that exact case only. The brand must be no
+    dictionary word or an organization's name (`Twitter`), so that `Cloud Functions` gives no `Cloud
+    Function`."""
+    match = _PLURAL_PRODUCT.fullmatch(text)
+    if match is None or not is_word(match.group(2)):
+        return None
+    brand = match.group(1).split()[0]
+    if is_word(brand) and brand not in organizations:
+        return None
+    return match.group(1) + match.group(2)
 
 
 _WORD_AND_ACRONYM = re.compile(r"([A-Z][a-z]{2,})([A-Z]{2,4})")
