@@ -101,7 +101,8 @@ def extract(
                                                  "repository's).", show_default=False)] = None,
 ) -> None:
     """Link posts without a database: one JSON object per mention on stdout (or each post with its linked
-    spans marked); rejected files on stderr."""
+    spans marked); rejected files on stderr, and warnings for what linking passed over (a date that is no
+    date: the post is linked all the same)."""
     from pathlib import Path
 
     from kg.link import Linker
@@ -116,6 +117,8 @@ def extract(
     out = sys.stdout
     for result in run_extract(paths, linker, candidates=candidates, workers=workers,
                               output_format=output_format):
+        for warning in result.warnings:
+            _err(f"warning {warning}; linked without that date")
         if result.error is not None:
             rejected += 1
             _err(f"rejected {result.error}")

@@ -258,6 +258,17 @@ def test_impossible_date_in_a_jekyll_file_name_is_rejected() -> None:
     )
 
 
+def test_for_linking_only_a_date_that_is_no_date_is_passed_over_and_reported() -> None:
+    raw = b"---\ntitle: x\ndate: 2022-02-29 07:10:00 -0000\n---\nText\n"
+    doc = parse_post("lwkd/2022-02-27-update.md", raw, "h", strict_dates=False)
+    assert (doc.published_date, doc.metadata["date_source"]) == (dt.date(2022, 2, 27), "file name")
+    assert doc.metadata["date_problems"] == [
+        "lwkd/2022-02-27-update.md:3: date '2022-02-29 07:10:00 -0000' is impossible (day is out of range "
+        "for month)"]
+    undated = parse_post("p.md", b"---\ndate: April 5, 2019\n---\nText\n", "h", strict_dates=False)
+    assert undated.published_date is None and len(undated.items) == 1
+
+
 def test_date_falls_back_to_file_name_then_body_line_then_unknown() -> None:
     assert parse("/x/lwkd/2018-01-14-update.md", "---\ntitle: x\n---\n").published_at == "2018-01-14"  # type: ignore[attr-defined]
     tgik = parse("/x/tgik/009/README.md", "# Finishing\n\n- Hosted by @jbeda\n- Recording date: 2017-09-15\n")

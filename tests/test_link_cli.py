@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 WEEKLY = "cloud-native-weekly-zh/cloud-native-weekly-01/index.md"
 LWKD = "lwkd/2019-07-14-update.md"
-BAD_DATE = "lwkd/2022-02-27-update.md"  # front matter date 2022-02-29: ingest rejects the file
+BAD_DATE = "lwkd/2022-02-27-update.md"  # front matter date 2022-02-29: ingest rejects it, extract links it
 KEYS = {"doc", "item", "entity", "label", "type", "surface", "start", "end", "method"}
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
@@ -86,12 +86,25 @@ def test_extract_marked_shows_each_post_with_its_linked_spans_and_loses_no_chara
     assert wrong.returncode != 0 and "unknown format 'xml'; use jsonl or marked" in wrong.stderr
 
 
-def test_extract_reports_a_rejected_file_and_exits_1_after_the_others() -> None:
+def test_extract_links_a_post_whose_date_is_no_date_and_warns() -> None:
     result = kg("extract", f"../shared/corpus/{BAD_DATE}", f"../shared/corpus/{WEEKLY}")
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        f"warning ../shared/corpus/{BAD_DATE}:4: date '2022-02-29 07:10:00 -0000' is impossible (day is out "
+        "of range for month); linked without that date"]
+    docs = [r["doc"] for r in rows(result.stdout)]
+    assert set(docs) == {f"../shared/corpus/{BAD_DATE}", f"../shared/corpus/{WEEKLY}"}
+    assert docs.count(f"../shared/corpus/{BAD_DATE}") >= 10
+
+
+def test_extract_reports_a_rejected_file_and_exits_1_after_the_others(tmp_path: Path) -> None:
+    bad = tmp_path / "unsafe.md"
+    bad.write_text("---\nx: !!python/object/apply:os.system ['true']\n---\nKubernetes\n", encoding="utf-8")
+    result = kg("extract", str(bad), f"../shared/corpus/{WEEKLY}")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"rejected ../shared/corpus/{BAD_DATE}:4: date '2022-02-29")
+    assert lines[0].startswith(f"rejected {bad}:2: YAML front matter does not parse")
     assert rows(result.stdout)
     assert {r["doc"] for r in rows(result.stdout)} == {f"../shared/corpus/{WEEKLY}"}
 

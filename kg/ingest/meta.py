@@ -6,7 +6,8 @@ Slug: series + the post's path below the series folder without extension, `index
 (`lwkd/2018-01-14-update`, `devopsish/200/newsletter`, `tgik/150`); stable across runs and machines.
 Date, first found wins: front matter `date` (or `publishDate`), the Jekyll file name `YYYY-MM-DD-...`, a
 `Recording date:` line, the date of the main post beside a companion file (devopsish `notes.md` takes
-`newsletter.md`'s); else unknown. An impossible date anywhere rejects the file.
+`newsletter.md`'s); else unknown. An impossible date anywhere rejects the file, unless the caller only
+wants the text linked (`kg extract`): then that date is passed over for the next source and reported.
 """
 
 from __future__ import annotations
@@ -80,9 +81,18 @@ def issue_number(title: str | None, path: str) -> int | None:
 
 
 def published(
-    path: str, front: FrontMatter, recorded: Iterable[tuple[str, int]]
+    path: str, front: FrontMatter, recorded: Iterable[tuple[str, int]],
+    passed_over: list[RejectedFile] | None = None,
 ) -> tuple[PostDate | None, str]:
-    """(date, where it came from); `recorded` holds (value, file line) of `Recording date:` lines."""
+    """(date, where it came from); `recorded` holds (value, file line) of `Recording date:` lines. A date
+    that is no date rejects the file, or, given a `passed_over` list, goes on it and the next source
+    is tried."""
+
+    def bad(error: RejectedFile) -> None:
+        if passed_over is None:
+            raise error
+        passed_over.append(error)
+
     for key in DATE_KEYS:
         value = front.data.get(key)
         if value is None or value == "":
@@ -90,11 +100,12 @@ def published(
         try:
             return PostDate.from_value(value), "front matter"
         except ValueError as error:
-            raise RejectedFile(path, str(error), line=front.line_of(key)) from None
+            bad(RejectedFile(path, str(error), line=front.line_of(key)))
+    from_name = None
     try:
         from_name = date_from_file_name(PurePath(path).stem)
     except ValueError as error:
-        raise RejectedFile(path, f"file name {error}") from None
+        bad(RejectedFile(path, f"file name {error}"))
     if from_name is not None:
         return from_name, "file name"
     for value, line in recorded:
@@ -104,7 +115,7 @@ def published(
         try:
             return parse_date(match.group()), "body"
         except ValueError as error:
-            raise RejectedFile(path, str(error), line=line) from None
+            bad(RejectedFile(path, str(error), line=line))
     sibling = _sibling_date(path)
     if sibling is not None:
         return sibling, "main post"

@@ -3,6 +3,7 @@ read: an undated companion file takes the date of the main post beside it, see `
 
 from __future__ import annotations
 
+from kg.errors import RejectedFile
 from kg.ingest.blocks import Block, plain_text, scan_blocks
 from kg.ingest.decode import decode_post
 from kg.ingest.frontmatter import front_title_span, split_front_matter
@@ -11,8 +12,11 @@ from kg.ingest.meta import issue_number, names, published, series_and_slug, tags
 from kg.models import DocumentRecord
 
 
-def parse_post(path: str, raw: bytes, content_hash: str) -> DocumentRecord:
-    """Parse one post; a file that cannot be read as a post raises RejectedFile (file, line, reason)."""
+def parse_post(path: str, raw: bytes, content_hash: str, strict_dates: bool = True) -> DocumentRecord:
+    """Parse one post; a file that cannot be read as a post raises RejectedFile (file, line, reason).
+
+    Without `strict_dates` (linking only: `kg extract`, the scorer) a date that is no date does not reject
+    the post: it is passed over for the next source and kept in `metadata["date_problems"]`."""
     text, encoding = decode_post(path, raw)
     front = split_front_matter(path, text)
     scan = scan_blocks(text, front.body_start)
@@ -22,7 +26,8 @@ def parse_post(path: str, raw: bytes, content_hash: str) -> DocumentRecord:
     title = title_of(front.data, heading)
     meta = [b for b in scan.blocks if b.kind == "meta" and b.meta is not None]
     recorded = [(b.meta[1], body_line + b.first_line) for b in meta if b.meta and b.meta[0] == "recorded"]
-    date, date_source = published(path, front, recorded)
+    passed_over: list[RejectedFile] | None = None if strict_dates else []
+    date, date_source = published(path, front, recorded, passed_over)
     series, slug = series_and_slug(path, front.data)
     authors = names(
         [front.data.get("author"), front.data.get("authors")]
@@ -55,6 +60,7 @@ def parse_post(path: str, raw: bytes, content_hash: str) -> DocumentRecord:
         metadata={
             "front_matter": front.format,
             "date_source": date_source,
+            **({"date_problems": [str(problem) for problem in passed_over]} if passed_over else {}),
             "videos": videos,
             "body_start": front.body_start,
         },

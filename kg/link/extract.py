@@ -34,6 +34,7 @@ class FileResult:
     path: str
     lines: tuple[str, ...] = ()
     error: str | None = None
+    warnings: tuple[str, ...] = ()  # what was passed over to link the file (a date that is no date)
 
 
 def rows(linked: LinkedDocument, entity_index: Any, candidates: bool = False) -> list[dict[str, Any]]:
@@ -85,16 +86,18 @@ def _link_file(path: str) -> FileResult:
     try:
         raw = read_bytes(path)
         # Relations, sentences and (unless asked for) candidates are not in the rows: not computed.
-        document = parse_post(path, raw, content_hash(raw))
+        # Linking needs no date: a date that is no date is reported, not a reason to drop the post.
+        document = parse_post(path, raw, content_hash(raw), strict_dates=False)
         linked = _WORKER_LINKER.link(document, relations=False, candidates=_WORKER_CANDIDATES,
                                      sentences=False)
     except RejectedFile as rejection:
         return FileResult(path, error=str(rejection))
+    warnings = tuple(document.metadata.get("date_problems", ()))
     if _WORKER_FORMAT == "marked":
-        return FileResult(path, (f"===== {path}", marked(linked, _WORKER_CANDIDATES)))
+        return FileResult(path, (f"===== {path}", marked(linked, _WORKER_CANDIDATES)), warnings=warnings)
     entities = _WORKER_LINKER.base.entities
     lines = tuple(json.dumps(r, ensure_ascii=False) for r in rows(linked, entities, _WORKER_CANDIDATES))
-    return FileResult(path, lines)
+    return FileResult(path, lines, warnings=warnings)
 
 
 def marked(linked: LinkedDocument, candidates: bool = False) -> str:
