@@ -46,7 +46,7 @@ def owner_prefix(surface: str, slug: str, entities: Mapping[str, EntityRecord], 
                     return owner.slug, 0, len(name)
     label_first = entity.label.split(" ", 1)[0]
     if surface.split(" ", 1)[0] == label_first:
-        return None
+        return _owner_of_model(surface, entity, entities)
     for owner in _owners(entity, entities, (entity.organization, entity.part_of)):
         for name in _names(owner):
             if surface.startswith(name + " "):
@@ -63,6 +63,27 @@ def owner_prefix(surface: str, slug: str, entities: Mapping[str, EntityRecord], 
         if named is not None and named != slug and named not in parents:
             return named, 0, at
         at = surface.find(" ", at + 1)
+    return None
+
+
+# A model designation: capitals inside or a digit beside letters (`ESXi`, `BIG-IP`, `iLO`, `i5`, `GB200`,
+# `OpenShift`, `FreeSync`), not a plain word (`Cloud`, `Actions`) or a bare number (`Framework 13`).
+_MODEL = re.compile(r"(?=[\w:.+-]*(?:[A-Z][\w:.+-]*[A-Z]|[A-Za-z]\d|\d[A-Za-z]|^[a-z]+[A-Z]))[\w:.+-]+")
+
+
+def _owner_of_model(surface: str, entity: EntityRecord, entities: Mapping[str, EntityRecord]
+                    ) -> Within | None:
+    """Even as the product's own label, its maker's name in front of a model designation names the maker:
+    `VMware ESXi`, `F5 BIG-IP`, `HPE iLO`, `Intel i5`, `Red Hat OpenShift`; a brand of plain words does not
+    (`Google Cloud`, `GitHub Actions`, `MIT Technology Review`)."""
+    if entity.type not in ("Product", "Project"):
+        return None
+    for owner in _owners(entity, entities, (entity.organization, entity.part_of)):
+        if owner.type != "Organization":
+            continue
+        for name in _names(owner):
+            if surface.startswith(name + " ") and _MODEL.fullmatch(surface[len(name) + 1:]):
+                return owner.slug, 0, len(name)
     return None
 
 
