@@ -39,7 +39,7 @@ from kg.ontology.lookup import UrlIndex
 LISTED_TYPES = tuple(t for t in ENTITY_TYPES if t not in ("Proposal", "Release", "Vulnerability"))
 KEY_INDEX = {key: i for i, key in enumerate(KEYS)}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._~-]*$")
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def default_root() -> Path:
