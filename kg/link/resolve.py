@@ -455,6 +455,26 @@ def _names_of(entity: EntityRecord) -> set[str]:
     return {entity.label, *(alias.text for alias in entity.aliases)}
 
 
+def component_of_linked_project(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str, item: int,
+                                evidence: Evidence) -> bool:
+    """A component's label without its project's prefix, in lower case, in an item that links the project
+    (its repository, or a pull request or issue of it): "[Prevent race condition in scheduler
+    binding](…/kubernetes/kubernetes/pull/…)" is kube-scheduler, even in a post that never writes
+    "Kubernetes"."""
+    return (entity.type == "Project" and bool(entity.part_of) and hit.surface.islower()
+            and hit.surface == entry.text and entity.part_of in evidence.url_by_item.get(item, ())
+            and entity.label.lower().endswith("-" + hit.surface.replace(" ", "-"))
+            and _one_entity(_usable(hit))
+            and not _indefinite_before(text, hit.start))
+
+
+def _indefinite_before(text: str, start: int) -> bool:
+    """Whether one of the two words before `start` makes the noun indefinite ("IPVS can use any available
+    scheduler", "a scheduler"): then it is a thing of that kind, not the component."""
+    words = text[max(0, start - 40):start].lower().split()[-2:]
+    return any(word in _DETERMINERS or word in ("a", "an") for word in words)
+
+
 def _prefixless_component(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
                           evidence: Evidence) -> bool:
     """A component's label without its project's prefix, in lower case, made definite or opening a pull
@@ -605,6 +625,7 @@ def resolve_hit(
                    or named_here(hit, entry, text) or led_here(hit, entry, entity, text)
                    or owning_here(hit, entry, entity, text) or definite_acronym(hit, entry, entity, text)
                    or hosted_here(hit, entry, entity, text, item, evidence)
+                   or component_of_linked_project(hit, entry, entity, text, item, evidence)
                    or (published_here(hit, entry, entity, text)
                        and not evidence.other_publisher(item, entry.slug)))
         in_document = team or (not in_item and not short and (
