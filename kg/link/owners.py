@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from kg.link.matcher import AliasIndex
-from kg.link.resolve import SMALL_WORDS, proper_noun
+from kg.link.resolve import SMALL_WORDS, entity_names, proper_noun
 from kg.models import EntityRecord
 
 _OWNED_TYPES = frozenset({"Project", "Product", "Specification"})
@@ -45,7 +45,7 @@ class OwnerProducts:
         for entity in entities.values():
             if entity.type not in _OWNED_TYPES:
                 continue
-            for name in _names(entity):
+            for name in entity_names(entity):
                 head, _, short = name.partition(" ")
                 while short:
                     owner = owners.get(head)
@@ -114,17 +114,13 @@ _NAME_GOES_BACK = re.compile(r"[\w.'’/@#-]")
 _NAME_GOES_ON = re.compile(r"[\w/@-]|['’]\w|\.\w")
 
 
-def _names(entity: EntityRecord) -> set[str]:
-    return {entity.label} | {alias.text for alias in entity.aliases}
-
-
 def _owner_names(entities: Iterable[EntityRecord]) -> dict[str, str]:
     """Organization names (capitalised, at least two characters) that belong to one organization only."""
     seen: dict[str, set[str]] = {}
     for entity in entities:
         if entity.type != "Organization":
             continue
-        for name in _names(entity):
+        for name in entity_names(entity):
             if len(name) >= 2 and name[:1].isupper():
                 seen.setdefault(name, set()).add(entity.slug)
     return {name: next(iter(slugs)) for name, slugs in seen.items() if len(slugs) == 1}

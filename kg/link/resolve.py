@@ -436,7 +436,7 @@ def team_here(hit: Hit, item: int, evidence: Evidence, entity: EntityRecord,
     while words and _VERSION_WORD.fullmatch(words[-1]):
         words.pop()  # "the v1.32 release team", "Kubernetes 1.22 release team"
     previous = words[-1].strip("[(*_\"'“") if words else ""
-    return not previous[:1].isupper() or previous in _names_of(parent) or previous in ("The", "A", "An")
+    return not previous[:1].isupper() or previous in entity_names(parent) or previous in ("The", "A", "An")
 
 
 def _other_projects(item_slugs: Iterable[str], entity: EntityRecord, entities: Mapping[str, EntityRecord]
@@ -447,12 +447,13 @@ def _other_projects(item_slugs: Iterable[str], entity: EntityRecord, entities: M
                for s in item_slugs if s in entities)
 
 
+def entity_names(entity: EntityRecord) -> set[str]:
+    """The label and every alias of an entity."""
+    return {entity.label} | {alias.text for alias in entity.aliases}
+
+
 _TEAM_NOUNS = frozenset({"team", "committee", "council", "board"})
 _VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*")
-
-
-def _names_of(entity: EntityRecord) -> set[str]:
-    return {entity.label, *(alias.text for alias in entity.aliases)}
 
 
 def component_of_linked_project(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str, item: int,
