@@ -10,7 +10,7 @@ span inside the surface.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from kg.link.matcher import AliasIndex
 from kg.models import EntityRecord
@@ -40,17 +40,16 @@ def owner_prefix(surface: str, slug: str, entities: Mapping[str, EntityRecord], 
         # A body of an organization named with its acronym in front (`CNCF TOC`, `IBM Research`) names
         # the organization too, label or not; a brand of its own (`Alibaba Cloud`) or a publication
         # (`MIT Technology Review`) does not.
-        for owner in _owners(entity, entities, (entity.part_of, entity.organization)):
-            for name in _names(owner):
-                if _ACRONYM.fullmatch(name) and surface.startswith(name + " "):
-                    return owner.slug, 0, len(name)
+        for owner, name in _written_in_front(surface, _owners(entity, entities, (entity.part_of,
+                                                                                  entity.organization))):
+            if _ACRONYM.fullmatch(name):
+                return owner.slug, 0, len(name)
     label_first = entity.label.split(" ", 1)[0]
     if surface.split(" ", 1)[0] == label_first:
         return _owner_of_model(surface, entity, entities)
-    for owner in _owners(entity, entities, (entity.organization, entity.part_of)):
-        for name in _names(owner):
-            if surface.startswith(name + " "):
-                return owner.slug, 0, len(name)
+    for owner, name in _written_in_front(surface, _owners(entity, entities, (entity.organization,
+                                                                             entity.part_of))):
+        return owner.slug, 0, len(name)
     # A former owner (`Heptio Contour`), unless the label carries a brand of its own or the name is the
     # owner's parent brand (`Amazon EBS CSI driver` is AWS's: it names no second company).
     current = entities.get(entity.organization or "")
@@ -78,13 +77,19 @@ def _owner_of_model(surface: str, entity: EntityRecord, entities: Mapping[str, E
     (`Google Cloud`, `GitHub Actions`, `MIT Technology Review`)."""
     if entity.type not in ("Product", "Project"):
         return None
-    for owner in _owners(entity, entities, (entity.organization, entity.part_of)):
-        if owner.type != "Organization":
-            continue
-        for name in _names(owner):
-            if surface.startswith(name + " ") and _MODEL.fullmatch(surface[len(name) + 1:]):
-                return owner.slug, 0, len(name)
+    for owner, name in _written_in_front(surface, _owners(entity, entities, (entity.organization,
+                                                                             entity.part_of))):
+        if _MODEL.fullmatch(surface[len(name) + 1:]):
+            return owner.slug, 0, len(name)
     return None
+
+
+def _written_in_front(surface: str, owners: Iterable[EntityRecord]) -> Iterator[tuple[EntityRecord, str]]:
+    """(owner, name) for each name of each owner that `surface` starts with, as a word."""
+    for owner in owners:
+        for name in _names(owner):
+            if surface.startswith(name + " "):
+                yield owner, name
 
 
 def owner_suffix(surface: str, slug: str, entities: Mapping[str, EntityRecord]) -> Within | None:
