@@ -71,6 +71,21 @@ def test_named_home_page_of_an_unknown_site_becomes_a_candidate(linker: Linker) 
     ]
 
 
+def test_site_named_at_the_end_of_a_link_title_becomes_a_candidate(linker: Linker) -> None:
+    text = ("[Why Content is King - Divinations](https://divinations.substack.com/p/why-content-is-king)\n"
+            "[How Ninja Van monitors | Ninja Van Tech](https://medium.com/ninjavan/monitoring-3c1)\n"
+            "[npm install is curl | bash](https://btao.org/2021/09/09/npm-install-is-curl-bash/)\n"
+            "[Meshes compared - Istio](https://istio.example/blog/meshes)\n"
+            "[A talk · YouTube](https://www.youtube.com/watch?v=1)")
+    linked = linker.link_text(text)
+    assert [(c.key, c.kind, c.surface, c.url) for c in linked.candidates] == [
+        ("site:divinations.substack.com", "site", "Divinations", "https://divinations.substack.com/"),
+        ("site:medium.com/ninjavan", "site", "Ninja Van Tech", "https://medium.com/ninjavan/"),
+    ]
+    assert all(text[c.start : c.end] == c.surface for c in linked.candidates)
+    assert [m.surface for m in linked.mentions] == ["Istio"]
+
+
 def test_api_vocabulary_and_surnames_are_no_candidates(linker: Linker) -> None:
     text = ("PodGroup, ResourceClaims, NodePort, CPUManager and PreFilter graduate; "
             "Ashley McNamara likes SOFARegistry")

@@ -1,7 +1,8 @@
 """Unknown names that look like projects: kept as candidates with their evidence, never linked silently.
 
-Three kinds: `repository` (a linked github.com/OWNER/REPO that no entity claims), `site` (a link to the
-home page of a site no entity claims, whose anchor is the site's name: `[Garie](https://garie.io/)`) and
+Three kinds: `repository` (a linked github.com/OWNER/REPO that no entity claims), `site` (a link to a site
+no entity claims, whose anchor is the site's name, `[Garie](https://garie.io/)`, or ends with it, `[Why
+Content is King - Divinations](https://divinations.substack.com/p/…)`) and
 `name` (a mixed-case word such as `KataContainers` or `SOFARegistry` that no alias covers). Counting across
 documents, which is what separates a project from a one-off word, happens over the store
 (`kg candidates --min-count`).
@@ -116,6 +117,65 @@ def site_candidate(
         return None
     return CandidateRecord(item_position, f"site:{host}", surface, "site", surface, start, end,
                            f"https://{host}/")
+
+
+# What divides a link title from the name of the site it is on: "Why Content is King - Divinations",
+# "The Top 100 Developer Tools of 2020 | StackShare".
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[-|–—·•«»]|::)\s+")
+# Hosts that serve many publications, each under its own first path segment (`medium.com/ninjavan/…`).
+_PATH_PUBLISHERS = frozenset(("medium.com",))
+
+
+def title_tail(anchor: str) -> tuple[int, str] | None:
+    """The last part of a link title after a separator, with its offset, when it is short enough to be a
+    site's name ("Why Content is King - Divinations" → "Divinations"); else None."""
+    parts = _TITLE_SEPARATOR.split(anchor.rstrip())
+    tail = parts[-1].strip() if len(parts) >= 2 else ""
+    if not 1 <= len(tail.split()) <= 6 or not tail[:1].isalnum():
+        return None
+    return anchor.rstrip().rfind(tail), tail
+
+
+def _site_of(host: str, path: str) -> tuple[list[str], str]:
+    """The host's own labels (no `www`, no top-level domain) and the site's home page: a publication on a
+    shared host is its first path segment there (`medium.com/ninjavan`)."""
+    labels = [label for label in host.split(".")[:-1] if label != "www"]
+    segment = path.strip("/").split("/")[0].lstrip("@")
+    if host in _PATH_PUBLISHERS and segment:
+        return [segment.lower()], f"https://{host}/{segment}/"
+    return labels, f"https://{host}/"
+
+
+def names_host(labels: list[str], name: str) -> bool:
+    """Whether a name is the site's own (`Xbox Wire` for news.xbox.com, `Cloud Irregular` for
+    cloudirregular.substack.com, `TDWI`'s `Transforming Data with Intelligence` for tdwi.org)."""
+    squeezed = re.sub(r"[\W_]+", "", name.lower())
+    if len(squeezed) < 3:
+        return False
+    initials = "".join(word[0] for word in re.findall(r"[^\W_]+", name.lower()))
+    for label in (*labels, "".join(labels)):
+        label = re.sub(r"[\W_]+", "", label)
+        if squeezed == label or (len(initials) >= 3 and initials == label):
+            return True
+        if len(label) >= 4 and (label in squeezed or (len(squeezed) >= 4 and label.startswith(squeezed))):
+            return True
+    return False
+
+
+def title_site_candidate(
+    item_position: int, host: str, path: str, anchor: str, start: int
+) -> CandidateRecord | None:
+    """A link whose title ends with the name of the site it is on (`[… | StackShare](https://stackshare.io/
+    …)`), for a site no entity claims; else None. The evidence span is the name alone."""
+    tail = title_tail(anchor)
+    labels, home = _site_of(host, path)
+    shared = host in _SHARED_HOSTS and host not in _PATH_PUBLISHERS
+    if tail is None or shared or not names_host(labels, tail[1]):
+        return None
+    offset, name = tail
+    key = "site:" + home.removeprefix("https://").rstrip("/")
+    return CandidateRecord(item_position, key, name, "site", name, start + offset, start + offset + len(name),
+                           home)
 
 
 def repository_candidate(

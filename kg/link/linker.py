@@ -26,7 +26,14 @@ from typing import Any
 
 from kg.link import urls as url_rules
 from kg.link.anchors import claims, misspells, names_entity, url_span, writes_name_of
-from kg.link.candidates import name_candidate, name_spans, names_site, repository_candidate, site_candidate
+from kg.link.candidates import (
+    name_candidate,
+    name_spans,
+    names_site,
+    repository_candidate,
+    site_candidate,
+    title_site_candidate,
+)
 from kg.link.lists import LIST_SEPARATOR, list_members
 from kg.link.matcher import AliasIndex, Hit
 from kg.link.owners import OwnerProducts
@@ -189,6 +196,10 @@ class _DocumentLinker:
         else:
             self.candidates = []
         mentions = self._mentions(with_sentences)
+        # A site whose whole name linked ("… | The New Stack") is no unknown site; one named only in part
+        # ("… | Linux Journey") still is.
+        self.candidates = [c for c in self.candidates if c.kind != "site" or not any(
+            m.start <= c.start and c.end <= m.end for m in mentions)]
         from kg.relations import find_relations
 
         relations: tuple[RelationRecord, ...] = ()
@@ -306,7 +317,9 @@ class _DocumentLinker:
         host, path = url_rules.split_url(url)
         slug = self.linker.by_host(host, path) if host else None
         if slug is None and host and not bare:
-            site = site_candidate(item.position, host, path, self.document.source[start:end], start, end, url)
+            anchor = self.document.source[start:end]
+            site = (site_candidate(item.position, host, path, anchor, start, end, url)
+                    or title_site_candidate(item.position, host, path, anchor, start))
             # `[JFrog](https://jfrog.com/)` for an entity at another home page is a name the base knows
             if site is not None and not self.linker.index.has(site.label.lower()):
                 self.candidates.append(site)
