@@ -263,9 +263,11 @@ class _DocumentLinker:
 
     def _link_urls(self, item: ItemRecord) -> None:
         inside_links = []
+        link_targets = []  # a module path written as a link's anchor names its project all the same
         for link in item.links:
             inside_links.append((link.start, link.end))
             start, end = link.anchor_start, link.anchor_end
+            link_targets.append((end, link.end) if end > start else (link.start, link.end))
             if end <= start or not self.document.source[start:end].strip():
                 start, end = url_span(self.document.source, link.start, link.end, link.url)
             self._link_url(item, link.url, link.anchor, start, end)
@@ -276,8 +278,9 @@ class _DocumentLinker:
             url = match.group().rstrip(".,;:!?")
             self._link_url(item, url, url, start, start + len(url))
             inside_links.append((start, start + len(url)))
+            link_targets.append((start, start + len(url)))
         if "/" in item.text:
-            self._link_module_paths(item, inside_links)
+            self._link_module_paths(item, link_targets)
         if "." in item.text:
             for match in _BARE_HOST.finditer(item.text):
                 start, end = match.start() + item.start, match.end() + item.start
@@ -286,12 +289,13 @@ class _DocumentLinker:
                     url = f"https://{match.group()}/"
                     self._link_url(item, url, url, start, end)  # bare: only a home page names its entity
 
-    def _link_module_paths(self, item: ItemRecord, inside_links: list[tuple[int, int]]) -> None:
-        """A Go module path written in the text or in code (`k8s.io/apimachinery/util/clock`,
-        `sigs.k8s.io/knftables`, `github.com/google/cadvisor/lib`) names the project of its repository."""
+    def _link_module_paths(self, item: ItemRecord, urls: list[tuple[int, int]]) -> None:
+        """A Go module path written in the text, in code or as a link's anchor (`k8s.io/apimachinery/util/
+        clock`, `sigs.k8s.io/knftables`, [`k8s.io/kubernetes`](…/pull/…)) names the project of its
+        repository."""
         for match in url_rules.MODULE_PATH.finditer(item.text):
             start, end = match.start() + item.start, match.end() + item.start
-            if any(s <= start < e for s, e in inside_links):
+            if any(s <= start < e for s, e in urls):
                 continue
             # `k8s.io/utils` is not Kubernetes itself, whose organization it sits in
             slug = self._claimant(*url_rules.module_repository(match))
