@@ -121,7 +121,7 @@ def site_candidate(
 
 # What divides a link title from the name of the site it is on: "Why Content is King - Divinations",
 # "The Top 100 Developer Tools of 2020 | StackShare".
-_TITLE_SEPARATOR = re.compile(r"\s+(?:[-|–—·•«»]|::)\s+")
+_TITLE_SEPARATOR = re.compile(r"\s+(?:--|[-|–—·•«»]|::)\s+")
 # Hosts that serve many publications, each under its own first path segment (`medium.com/ninjavan/…`).
 _PATH_PUBLISHERS = frozenset(("medium.com",))
 
