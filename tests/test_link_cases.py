@@ -76,7 +76,8 @@ def test_site_named_at_the_end_of_a_link_title_becomes_a_candidate(linker: Linke
             "[How Ninja Van monitors | Ninja Van Tech](https://medium.com/ninjavan/monitoring-3c1)\n"
             "[npm install is curl | bash](https://btao.org/2021/09/09/npm-install-is-curl-bash/)\n"
             "[Meshes compared - Istio](https://istio.example/blog/meshes)\n"
-            "[A talk · YouTube](https://www.youtube.com/watch?v=1)")
+            "[A talk · YouTube](https://www.youtube.com/watch?v=1)\n"
+            "[Why I left | David's Blog](https://blog.dbouman.nl/2020/why)")
     linked = linker.link_text(text)
     assert [(c.key, c.kind, c.surface, c.url) for c in linked.candidates] == [
         ("site:divinations.substack.com", "site", "Divinations", "https://divinations.substack.com/"),

@@ -136,10 +136,14 @@ def title_tail(anchor: str) -> tuple[int, str] | None:
     return anchor.rstrip().rfind(tail), tail
 
 
+# Host labels that name no site: `blog.x.com` is x's, and "… | Jane's Blog" on it is no name of x.
+_SERVICE_LABELS = frozenset(("www", "blog", "blogs", "news", "docs", "engineering", "tech", "dev", "en"))
+
+
 def _site_of(host: str, path: str) -> tuple[list[str], str]:
-    """The host's own labels (no `www`, no top-level domain) and the site's home page: a publication on a
-    shared host is its first path segment there (`medium.com/ninjavan`)."""
-    labels = [label for label in host.split(".")[:-1] if label != "www"]
+    """The host's own labels (no `www`, `blog` or top-level domain) and the site's home page: a publication
+    on a shared host is its first path segment there (`medium.com/ninjavan`)."""
+    labels = [label for label in host.split(".")[:-1] if label not in _SERVICE_LABELS]
     segment = path.strip("/").split("/")[0].lstrip("@")
     if host in _PATH_PUBLISHERS and segment:
         return [segment.lower()], f"https://{host}/{segment}/"

@@ -152,8 +152,8 @@ def proper_noun(text: str, start: int, end: int) -> bool:
     nxt = text[after] if after < len(text) else "\n"
     if _is_cjk(prev):
         return True
-    if _is_cjk(nxt) and (prev in _SENTENCE_OPENERS or not _title_word_before(text, before)):
-        # "A：Spring 本地事务注解": a sentence that goes on in Chinese after its first Latin word.
+    if _is_cjk(nxt) and not _title_word_before(text, before):
+        # "A：Spring 本地事务注解": a sentence that goes on in Chinese after its first word
         return True
     if prev in _SENTENCE_OPENERS:
         # "Apple patches Gatekeeper bug", "Anonymous leaks data": a headline's subject doing news.
