@@ -366,8 +366,9 @@ def led_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bo
 # Where a link title or a byline names its publisher: after a dash or bar closing the link text ("Pinterest
 # files for its IPO - Axios"), or after the author at the end of a byline line ("Donna Goodison, Protocol").
 _TITLE_TAIL_BEFORE = re.compile(r"[ \t\w][ \t]*[-|–][ \t]*$")  # not an em dash: "Data Driven — Fast"
-# A video's chapter link, "[00:03:38 - Agenda](…)": the part after the dash is a chapter title
-_TIMESTAMP_BEFORE = re.compile(r"(?:^|[^\d:])\d{1,2}:\d{2}(?::\d{2})?[ \t]*[-|–][ \t]*$")
+# A video's chapter link, "[00:03:38 - Agenda](…)" or "[00:03:39](…) - Kubernetes News": the part after
+# the dash is a chapter title (the link's masked target may stand between the time and the dash)
+_TIMESTAMP_BEFORE = re.compile(rf"(?:^|[^\d:])\d{{1,2}}:\d{{2}}(?::\d{{2}})?{MASK}*[ \t]*[-|–][ \t]*$")
 _PERSON = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
 _BYLINE_BEFORE = re.compile(rf"(?:^|[\n\x00])[ \t]*{_PERSON}(?:(?:,| and| &) {_PERSON})*, $")
 
@@ -378,7 +379,7 @@ def published_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str)
         return False
     after = text[hit.end:hit.end + 8].lstrip(" \t")
     if (after[:1] == MASK and _TITLE_TAIL_BEFORE.search(text, max(0, hit.start - 4), hit.start)
-            and not _TIMESTAMP_BEFORE.search(text, max(0, hit.start - 16), hit.start)):
+            and not _TIMESTAMP_BEFORE.search(text, max(0, hit.start - 400), hit.start)):
         return True
     return (after[:1] in ("\n", MASK, "")
             and _BYLINE_BEFORE.search(text, max(0, hit.start - 120), hit.start) is not None)
