@@ -174,6 +174,28 @@ def proper_noun(text: str, start: int, end: int) -> bool:
     return not nxt.isupper()
 
 
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _after_small_word_in_title_case(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] follows a lower-case small word inside a Title Case headline ("732 Bytes to
+    Root on Every Major Linux Distribution", "Why Content is King - Divinations"): the headline keeps its
+    small words in lower case, so the word before says nothing of the name's case."""
+    words = _LINE_WORD.findall(text[max(0, start - 12):start])
+    return bool(words) and words[-1] in SMALL_WORDS and _title_case_around(text, start, end)
+
+
+def _title_case_around(text: str, start: int, end: int) -> bool:
+    """Whether the nearest words before `start` and after `end` on the line, small words and numbers skipped,
+    are all capitalised, as in a Title Case headline ("Bytes to Root on Every Major"); one lower-case word
+    ("a Slack outage", "moving to Slack") makes it running text."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind(MASK, 0, start)) + 1
+    line_end = min(i for i in (text.find("\n", end), text.find(MASK, end), len(text)) if i >= 0)
+    before = [w for w in _LINE_WORD.findall(text[line_start:start]) if w.lower() not in SMALL_WORDS][-2:]
+    after = [w for w in _LINE_WORD.findall(text[end:line_end]) if w.lower() not in SMALL_WORDS][:2]
+    return bool(before) and bool(after) and all(w[:1].isupper() for w in before + after)
+
+
 def _title_word_before(text: str, last: int) -> bool:
     """Whether the word ending at text[last] is a capitalised plain word ("Scheduling" in "Scheduling
     Framework 与"): then the two are one Title Case name, where "SOFAArk Windows 环境" is two."""
@@ -287,7 +309,8 @@ def proper_noun_slugs(hits: Iterable[Hit], text: str) -> set[str]:
             continue
         entries = _usable(hit)
         if (_one_entity(entries) and entries[0].word and hit.surface == entries[0].text
-                and proper_noun(text, hit.start, hit.end)):
+                and proper_noun(text, hit.start, hit.end)
+                and not _after_small_word_in_title_case(text, hit.start, hit.end)):
             found.add(entries[0].slug)
     return found
 
