@@ -186,13 +186,15 @@ def _after_small_word_in_title_case(text: str, start: int, end: int) -> bool:
 
 
 def _title_case_around(text: str, start: int, end: int) -> bool:
-    """Whether the nearest words before `start` and after `end` on the line, small words and numbers skipped,
-    are all capitalised, as in a Title Case headline ("Bytes to Root on Every Major"); one lower-case word
-    ("a Slack outage", "moving to Slack") makes it running text."""
+    """Whether the nearest words before `start` and after `end` on the line (or link text), small words and
+    numbers skipped, are all capitalised, as in a Title Case headline ("Bytes to Root on Every Major"); one
+    lower-case word ("a Slack outage", "moving to Slack") makes it running text."""
     line_start = max(text.rfind("\n", 0, start), text.rfind(MASK, 0, start)) + 1
     line_end = min(i for i in (text.find("\n", end), text.find(MASK, end), len(text)) if i >= 0)
     before = [w for w in _LINE_WORD.findall(text[line_start:start]) if w.lower() not in SMALL_WORDS][-2:]
     after = [w for w in _LINE_WORD.findall(text[end:line_end]) if w.lower() not in SMALL_WORDS][:2]
+    # Words on both sides: a headline ending with the name is mostly a company's ("How We Built A Logging
+    # Stack at Grab"), and a sentence may end in a link ("Contact SIG-ContribEx on Slack or [file …](…)").
     return bool(before) and bool(after) and all(w[:1].isupper() for w in before + after)
 
 
