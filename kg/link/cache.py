@@ -69,16 +69,20 @@ def build_index(base: Any) -> AliasIndex:
     return AliasIndex(entries)
 
 
-_GLUED_TYPES = frozenset({"Project", "Product", "Organization"})
-_CAPITALISED_WORDS = re.compile(r"[A-Z][A-Za-z]*[a-z][A-Za-z]*(?: [A-Z][A-Za-z]*[a-z][A-Za-z]*){1,2}")
+_GLUED_TYPES = frozenset({"Project", "Product", "Organization", "Specification"})
+# Two or three capitalised words or acronyms, apart by spaces or a hyphen, one of them a word in mixed case.
+_CAPITALISED_WORDS = re.compile(r"[A-Z][A-Za-z0-9]*(?:[ -][A-Z][A-Za-z0-9]*){1,2}")
+_MIXED_CASE_WORD = re.compile(r"(?:^|[ -])[A-Z][A-Za-z0-9]*[a-z]")
 
 
 def glued_variant(text: str) -> str | None:
     """A name of two or three capitalised words written as one CamelCase word (`ArchLinux` for Arch Linux,
-    `CodeReadyContainers`): matched with that exact case only."""
-    if not _CAPITALISED_WORDS.fullmatch(text):
+    `CodeReadyContainers`, `OpenShiftSDN` for OpenShift SDN, `OVNKubernetes` for OVN-Kubernetes, `JSONPatch`
+    for JSON Patch): matched with that exact case only. A word in mixed case must be among them, for two
+    acronyms glued (`AWSIAM`) read as one."""
+    if not _CAPITALISED_WORDS.fullmatch(text) or not _MIXED_CASE_WORD.search(text):
         return None
-    glued = text.replace(" ", "")
+    glued = text.replace(" ", "").replace("-", "")
     return glued if len(glued) >= 8 else None
 
 
