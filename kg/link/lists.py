@@ -27,6 +27,8 @@ LIST_SEPARATOR = re.compile(
 _UNNAMED_MEMBERS = re.compile(
     rf"(?:{LIST_SEPARATOR.pattern}[A-Za-z][\w.+#-]{{1,29}})+{LIST_SEPARATOR.pattern}", re.I)
 _MAX_UNNAMED_GAP = 200  # a few short members, not a paragraph
+# "(Consul, Istio, etc)", "Vim, Emacs and more", "mysql、consul 等": the list goes on past its last name.
+_MORE_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:etc\b|and (?:many )?more\b|and so on\b|等)", re.I)
 _CHINESE_SEPARATOR = re.compile(r"[、，和或及]")
 MIN_MEMBERS = 3
 _SOFTWARE = frozenset({"Project", "Product"})
@@ -128,7 +130,7 @@ def _longest(rejected: Sequence[Hit], accepted: Sequence[Accepted]) -> list[Hit]
 
 def _runs(names: list[tuple[int, int, Accepted | Hit]], text: str) -> list[tuple[list[Accepted | Hit], int]]:
     """Maximal runs of names separated by list separators, or by one-word members no alias names ("keras,
-    lasagne, mxnet"), with the number of those other members."""
+    lasagne, mxnet"), with the number of those other members (one more for a closing "etc")."""
     runs: list[tuple[list[Accepted | Hit], int]] = []
     run: list[Accepted | Hit] = []
     others = 0
@@ -144,9 +146,14 @@ def _runs(names: list[tuple[int, int, Accepted | Hit]], text: str) -> list[tuple
             others += len(LIST_SEPARATOR.findall(gap)) - 1
         else:
             if run:
-                runs.append((run, others))
+                runs.append((run, others + _more_after(text, last_end)))
             run, others = [name], 0
         last_end = end
     if run:
-        runs.append((run, others))
+        runs.append((run, others + _more_after(text, last_end)))
     return runs
+
+
+def _more_after(text: str, end: int) -> int:
+    """One more, unnamed member when the list says it goes on ("Consul, Istio, etc")."""
+    return 1 if _MORE_AFTER.match(text, end) else 0
