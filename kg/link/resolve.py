@@ -519,7 +519,7 @@ def _prefixless_component(hit: Hit, entry: AliasEntry, entity: EntityRecord, tex
 def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """A software name written exactly and followed by a version number names that software: "Contour 1.17
     released", "Helm 3.2"; so does one in any case bumped to a full version ("ginkgo to v2.3.1", "bolt 版本从
-    1.5.6 升级到 1.5.9")."""
+    1.5.6 升级到 1.5.9") or followed by one in parentheses ("CNI plugins (1.4.1)")."""
     if not (text and entity.type in RELEASABLE):
         return False
     if hit.surface.lower() == entry.text.lower() and _BUMPED_TO.match(text, hit.end) is not None:
@@ -528,9 +528,10 @@ def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> b
             and RELEASE_AFTER.match(text, hit.end) is not None)
 
 
-# A dependency bump: "gomega to v1.22.1", "bolt 版本从 1.5.6 升级到 1.5.9"
+# A dependency bump: "gomega to v1.22.1", "bolt 版本从 1.5.6 升级到 1.5.9"; or a full version in parentheses, as
+# a list of bundled components gives it: "containerd (1.7.14), CNI plugins (1.4.1)"
 _BUMPED_TO = re.compile(
-    r"(?:[ \t]+to[ \t]+v?\d+\.\d+\.\d+(?![\w.])"
+    r"(?:[ \t]+to[ \t]+v?\d+\.\d+\.\d+(?![\w.])|[ \t]*\(v?\d+\.\d+\.\d+\)"
     r"|[ \t]*(?:版本)?[ \t]*(?:从[ \t]*v?\d+(?:\.\d+)+[ \t]*)?(?:升级)?到[ \t]*v?\d+\.\d+(?:\.\d+)?)")
 
 
