@@ -528,8 +528,8 @@ def versioned(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> b
             and RELEASE_AFTER.match(text, hit.end) is not None)
 
 
-# A dependency bump: "gomega to v1.22.1", "bolt 版本从 1.5.6 升级到 1.5.9"; or a full version in parentheses, as
-# a list of bundled components gives it: "containerd (1.7.14), CNI plugins (1.4.1)"
+# A dependency bump: "gomega to v1.22.1", "bolt 版本从 1.5.6 升级到 1.5.9"; or a full version in parentheses,
+# as a list of bundled components gives it: "containerd (1.7.14), CNI plugins (1.4.1)"
 _BUMPED_TO = re.compile(
     r"(?:[ \t]+to[ \t]+v?\d+\.\d+\.\d+(?![\w.])|[ \t]*\(v?\d+\.\d+\.\d+\)"
     r"|[ \t]*(?:版本)?[ \t]*(?:从[ \t]*v?\d+(?:\.\d+)+[ \t]*)?(?:升级)?到[ \t]*v?\d+\.\d+(?:\.\d+)?)")
