@@ -85,7 +85,9 @@ def kep_text_hits(view_text: str) -> list[tuple[int, int, str]]:
 # API Machinery, and Usability"), or the group word after the name ("the new Naming WG").
 _GROUP_NAME = r"[A-Z][A-Za-z]*(?:[ -][A-Z][A-Za-z]*){0,2}"
 _LIST_SEPARATOR = r"(?:,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+)"
-GROUP_LIST = re.compile(rf"\b(SIG|WG)s\s+({_GROUP_NAME}(?:{_LIST_SEPARATOR}{_GROUP_NAME})*)")
+# "SIGs Testing, UI", and both kinds at once: "SIGs and WGs: Security, Scheduling, Data Protection"
+GROUP_LIST = re.compile(
+    rf"\b(SIG|WG)s(?:\s+(?:and|&)\s+(SIG|WG)s)?:?\s+({_GROUP_NAME}(?:{_LIST_SEPARATOR}{_GROUP_NAME})*)")
 GROUP_AFTER = re.compile(rf"(?<![\w-])({_GROUP_NAME})\s(SIG|WG|Working Group|Special Interest Group)\b")
 # "The Network and Cluster Lifecycle SIGs": the names before the plural
 GROUPS_BEFORE = re.compile(rf"(?<![\w-])({_GROUP_NAME}(?:{_LIST_SEPARATOR}{_GROUP_NAME})+)\s(SIG|WG)s\b")
@@ -102,7 +104,9 @@ def group_hits(view_text: str) -> list[tuple[int, int, str]]:
         return []
     hits = []
     for match in GROUP_LIST.finditer(view_text):
-        hits += _listed(view_text, match.group(1), match.group(2), match.start(2), opens_sentence=False)
+        # a member of a list of both kinds is whichever group of its name exists (the SIG first)
+        for group in filter(None, (match.group(1), match.group(2))):
+            hits += _listed(view_text, group, match.group(3), match.start(3), opens_sentence=False)
     plural = "SIGs" in view_text or "WGs" in view_text
     for match in GROUPS_BEFORE.finditer(view_text) if plural else ():
         hits += _listed(view_text, match.group(2), match.group(1), match.start(1), opens_sentence=True)
