@@ -104,7 +104,7 @@ def group_hits(view_text: str) -> list[tuple[int, int, str]]:
         return []
     hits = []
     for match in GROUP_LIST.finditer(view_text):
-        # a member of a list of both kinds is whichever group of its name exists (the SIG first)
+        # a member of a list of both kinds is whichever group of its name exists, tried in the order written
         for group in filter(None, (match.group(1), match.group(2))):
             hits += _listed(view_text, group, match.group(3), match.start(3), opens_sentence=False)
     plural = "SIGs" in view_text or "WGs" in view_text
