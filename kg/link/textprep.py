@@ -52,13 +52,15 @@ _MASK_PATTERNS = (
 _IN_BLOCK = r"(?:[^\n]|\n(?![ \t]*(?:\n|[-*+][ \t]|\d+[.)][ \t]|#{1,6}[ \t]|>)))"
 _INLINE_CODE = re.compile(
     r"(`+)(?!`)(?:([a-z][a-z0-9-]*[a-z0-9])(?= [^`]))?" + _IN_BLOCK + r"*?(?<!`)\1(?!`)")
-# Inline code holding one name only: a lower-case token (`distroless`, `kube-proxy`, a Slack channel named for
-# a group, `#sig-testing`), a CamelCase name or an acronym (`PodSecurityPolicy`, `CUDA`), a lower-led
-# mixed-case name (`gVisor`), or a capitalised name of two or three words (`OpenTelemetry Collector`); a plain
-# capitalised word (`Kubelet`) is a type in code more often than a name.
+# Inline code holding one name only: a lower-case token (`distroless`, `kube-proxy`, a Slack channel named
+# for a group, `#sig-testing`, a host name, `registry.k8s.io`), a CamelCase name or an acronym
+# (`PodSecurityPolicy`, `CUDA`), a lower-led mixed-case name (`gVisor`), or a capitalised name of two or three
+# words (`OpenTelemetry Collector`); a plain capitalised word (`Kubelet`) is a type in code more often than a
+# name.
 _LONE_TOKEN = re.compile(
-    r"`#?([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]{3,}|[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*"
-    r"|[a-z]{1,2}[A-Z][A-Za-z0-9]+|[A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+){1,2})`")
+    r"`#?([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}|[a-z][a-z0-9]{3,}"
+    r"|[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*|[a-z]{1,2}[A-Z][A-Za-z0-9]+"
+    r"|[A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+){1,2})`")
 
 
 # A lower-case word the text calls a program: "the `helm` command", "the `git` command", "the kind CLI".
