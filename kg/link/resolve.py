@@ -235,6 +235,8 @@ _NEWS_VERBS = frozenset({
     "reaches", "reached", "dropped", "addresses", "addressed", "adopts", "adopted", "begins", "builds",
     "offers", "opens", "closes", "pulls", "pushes", "updates", "updated", "moves", "makes", "made",
     "tests", "tested", "ends", "ended", "starts", "started", "stops", "stopped", "sets",
+    "proposes", "proposed", "approves", "approved", "rejects", "rejected", "probes", "investigates",
+    "demands", "considers", "mandates", "publishes", "published", "asks", "hacked", "breached",
 })
 
 
@@ -418,11 +420,15 @@ _LOWER_CASE_OR_STOP_AFTER = re.compile(r"(?:'s|’s)?(?:[ \t]+[a-z]|[ \t]*[,.;:!
 def definite_acronym(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str) -> bool:
     """An organization's acronym written after `the` in running text ("China and the EU are", "the UN
     didn't patch") names the organization; one before a capitalised word is part of a longer name ("the EU
-    Contributor Summit")."""
-    return (_organization_written(hit, entry, entity, text) and hit.surface.isupper()
-            and 2 <= len(hit.surface) <= 5 and _one_entity(_usable(hit))
-            and _THE_BEFORE.search(text, max(0, hit.start - 5), hit.start) is not None
-            and _LOWER_CASE_OR_STOP_AFTER.match(text, hit.end) is not None)
+    Contributor Summit"). So does one opening a headline as the subject of a news verb ("FSB warns
+    businesses", "EU proposes mandatory USB-C")."""
+    if not (_organization_written(hit, entry, entity, text) and hit.surface.isupper()
+            and 2 <= len(hit.surface) <= 5 and _one_entity(_usable(hit))):
+        return False
+    if _THE_BEFORE.search(text, max(0, hit.start - 5), hit.start) is not None:
+        return _LOWER_CASE_OR_STOP_AFTER.match(text, hit.end) is not None
+    before, _after = _around(text, hit.start, hit.end)
+    return (before < 0 or text[before] in _SENTENCE_OPENERS) and _news_verb_after(text, hit.end)
 
 
 def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str, evidence: Evidence,
