@@ -479,7 +479,8 @@ class _DocumentLinker:
                     first = hit.surface.split(" ", 1)[0]
                     if first != hit.surface and len(first) >= 3 and first[0].isupper():
                         self.evidence.short_forms.setdefault(first, set()).add(slug)
-        self.evidence.in_document = written | proper_noun_slugs((h for h, _i in placed), view.folded)
+        self.evidence.in_document = written | proper_noun_slugs(
+            (h for h, _i in placed), view.folded, self.entities)
         rejected: list[Hit] = []
         for hit, item in placed:
             choice = resolve_hit(hit, item.position, self._item_lower(item), self.evidence, self.entities,

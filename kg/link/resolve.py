@@ -305,18 +305,40 @@ def _one_entity(entries: tuple[AliasEntry, ...]) -> bool:
     return bool(entries) and all(e.slug == entries[0].slug for e in entries)
 
 
-def proper_noun_slugs(hits: Iterable[Hit], text: str) -> set[str]:
-    """Entities whose everyday-word alias the document uses as a proper noun at least once."""
+def proper_noun_slugs(hits: Iterable[Hit], text: str, entities: Mapping[str, EntityRecord] | None = None
+                      ) -> set[str]:
+    """Entities whose everyday-word alias the document uses as a proper noun at least once: inside running
+    text, or an organization's name opening a sentence as the subject of an auxiliary verb ("Apple is aware
+    of a report", "If Apple keeps …" is not: the word before is no opener)."""
     found = set()
     for hit in hits:
         if not hit.surface[:1].isupper() or not any(e.word for e in hit.entries):
             continue
         entries = _usable(hit)
-        if (_one_entity(entries) and entries[0].word and hit.surface == entries[0].text
-                and proper_noun(text, hit.start, hit.end)
-                and not _after_small_word_in_title_case(text, hit.start, hit.end)):
+        if not (_one_entity(entries) and entries[0].word and hit.surface == entries[0].text):
+            continue
+        entity = entities.get(entries[0].slug) if entities is not None else None
+        if ((proper_noun(text, hit.start, hit.end)
+             and not _after_small_word_in_title_case(text, hit.start, hit.end))
+                or _organization_subject(text, hit, entity)):
             found.add(entries[0].slug)
     return found
+
+
+# Verbs that follow a sentence's subject and never a noun it modifies ("Apple is aware", "Slack has").
+_AUXILIARIES = frozenset({"is", "was", "has", "had", "will", "would", "can", "could", "should", "may",
+                          "might", "must", "does", "did", "keeps", "isn't", "doesn't", "won't", "can't"})
+
+
+def _organization_subject(text: str, hit: Hit, entity: EntityRecord | None) -> bool:
+    """Whether an organization's name opens a sentence before an auxiliary verb."""
+    if entity is None or entity.type != "Organization":
+        return False
+    before, _after = _around(text, hit.start, hit.end)
+    if before >= 0 and text[before] not in _SENTENCE_OPENERS:
+        return False
+    match = re.match(r"[ \t]+([A-Za-z][a-z'’]*)\b", text[hit.end:hit.end + 20])
+    return match is not None and match.group(1).replace("’", "'") in _AUXILIARIES
 
 
 def named_here(hit: Hit, entry: AliasEntry, text: str) -> bool:
