@@ -79,6 +79,8 @@ _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
 _BARE_HOST = re.compile(
     r"(?<![\w.@/`:-])(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|io|org|net|dev|sh|ai|app|cloud|co)"
     r"(?![\w@/`-])(?!\.\w)")
+# A Kubernetes short link written without its scheme ("issues.k8s.io/93032"): the issue or pull request.
+_BARE_SHORT_LINK = re.compile(r"(?<![\w./-])(?:issues?|prs?|keps?|features)\.k8s\.io/\d+(?![\w/])")
 
 
 def _is_homepage(entity: EntityRecord, host: str, path: str) -> bool:
@@ -282,6 +284,11 @@ class _DocumentLinker:
         if "/" in item.text:
             self._link_module_paths(item, link_targets)
         if "." in item.text:
+            if "k8s.io/" in item.text:
+                for match in _BARE_SHORT_LINK.finditer(item.text):
+                    start, end = match.start() + item.start, match.end() + item.start
+                    if not any(s <= start < e for s, e in inside_links):
+                        self._link_url(item, f"https://{match.group()}", match.group(), start, end)
             for match in _BARE_HOST.finditer(item.text):
                 start, end = match.start() + item.start, match.end() + item.start
                 # `Solo.io`, `Fly.io` written capitalised are names (aliases), not sites

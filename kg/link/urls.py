@@ -1,7 +1,8 @@
 """Hyperlinks as evidence: what a URL says about the entity it points at.
 
-A link to github.com/ORG/REPO (or ORG) names a project; a pull request, issue or KEP link names a Proposal
-(`owner/repo#N`, see kg.ids.proposal_slug); a link to a project's homepage or docs domain names that project.
+A link to github.com/ORG/REPO (or ORG) names a project; a pull request, issue, discussion or KEP link names a
+Proposal (`owner/repo#N`, see kg.ids.proposal_slug); a link to a project's homepage or docs domain names that
+project.
 KEPs are identified as `kubernetes/enhancements#NNNN` (a KEP's number is its tracking issue in
 kubernetes/enhancements, so a KEP file, `KEP-NNNN` in text and the tracking issue are one entity); the older
 date-named KEP files (`keps/sig-x/20180409-name.md`) have no number and keep their file name as the id
@@ -50,13 +51,13 @@ class BaseLookup(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ProposalRef:
-    """A pull request, issue or KEP named by a URL or by `KEP-NNNN` in text."""
+    """A pull request, issue, discussion or KEP named by a URL or by `KEP-NNNN` in text."""
 
     slug: str
     owner: str
     repo: str
     number: str
-    kind: str  # pull | issue | kep
+    kind: str  # pull | issue | discussion | kep
     url: str
 
 
@@ -165,6 +166,9 @@ def community_group(url: str) -> tuple[str, bool] | None:
     return match.group(1).lower(), not match.group(3) or match.group(3) == "/"
 
 
+_NUMBERED_PAGES = {"pull": "pull", "issues": "issue", "issue": "issue", "discussions": "discussion"}
+
+
 def proposal_ref(url: str) -> ProposalRef | None:
     """The proposal a URL points at, if it is a GitHub pull request, an issue or a KEP (a Kubernetes short
     link too: `https://issue.k8s.io/121197`)."""
@@ -172,11 +176,12 @@ def proposal_ref(url: str) -> ProposalRef | None:
     if host != "github.com":
         return None
     segments = [s for s in path.split("/") if s]
-    # `issue` (singular) is a common slip for `issues`; the writer still means that issue.
-    if len(segments) >= 4 and segments[2] in ("pull", "issues", "issue") and segments[3].isdigit():
+    # `issue` (singular) is a common slip for `issues`; the writer still means that issue. A discussion is
+    # numbered in the same series as the repository's issues and pull requests, so owner/repo#N is its id too.
+    if len(segments) >= 4 and segments[2] in _NUMBERED_PAGES and segments[3].isdigit():
         owner, repo, number = segments[0], segments[1], segments[3]
         owner, repo = RENAMED_REPOS.get((owner.lower(), repo.lower()), (owner, repo))
-        kind = "pull" if segments[2] == "pull" else "issue"
+        kind = _NUMBERED_PAGES[segments[2]]
         return ProposalRef(proposal_slug(owner, repo, int(number)), owner.lower(), repo.lower(),
                            str(int(number)), kind, url)
     if len(segments) >= 2 and (segments[0].lower(), segments[1].lower()) == KEP_REPO:
