@@ -185,6 +185,63 @@ def test_curated_block_overrides_generated_scalars_and_extends_lists(tmp_path: P
     assert entity.data["file"] == "curated-x.yaml"
 
 
+GENERATED_TWICE = """\
+- slug: kubernetes-dashboard
+  type: Project
+  label: Kubernetes Dashboard
+  repository: ["https://github.com/kubernetes/dashboard"]
+  source: cncf-landscape
+
+- slug: dashboard
+  type: Project
+  label: dashboard
+  aliases: [K8s Dashboard, 仪表盘]
+  ambiguous: [K8s Dashboard]
+  homepage: https://dashboard.example.org/
+  repository: ["https://github.com/kubernetes/dashboard", "https://github.com/kubernetes/old-dashboard"]
+  source: awesome-cloud-native
+
+- slug: dashboard-plugin
+  type: Project
+  label: Dashboard Plugin
+  part_of: dashboard
+  source: awesome-cloud-native
+"""
+
+
+def test_same_as_folds_a_generated_duplicate_into_the_entity_that_stays(tmp_path: Path) -> None:
+    write(tmp_path, "landscape-a.yaml", GENERATED_TWICE)
+    write(tmp_path, "curated-x.yaml", "- slug: dashboard\n  same_as: kubernetes-dashboard\n")
+    base = load_base(tmp_path, use_cache=False)
+    assert "dashboard" not in base.entities
+    kept = base.entities["kubernetes-dashboard"]
+    # the lists' label `dashboard` (a repository name) is not carried over; the other names are, as they were
+    assert kept.aliases == (
+        AliasRecord("Kubernetes Dashboard", "en", False),
+        AliasRecord("K8s Dashboard", "en", True),
+        AliasRecord("仪表盘", "zh", False),
+    )
+    assert kept.data["repositories"] == [
+        "https://github.com/kubernetes/dashboard", "https://github.com/kubernetes/old-dashboard"]
+    assert kept.homepage == "https://dashboard.example.org/"
+    assert base.entities["dashboard-plugin"].part_of == "kubernetes-dashboard"
+    assert base.by_repository("kubernetes", "old-dashboard") == "kubernetes-dashboard"
+    assert base.repository_claimants("kubernetes", "dashboard") == ()
+
+
+def test_same_as_needs_a_generated_entity_and_a_target_that_stays(tmp_path: Path) -> None:
+    write(tmp_path, "landscape-a.yaml", GENERATED_TWICE)
+    curated = write(tmp_path, "curated-x.yaml", "- slug: extra\n  same_as: kubernetes-dashboard\n"
+                                                "  type: Project\n  label: Extra\n")
+    assert error_of(tmp_path) == (
+        f"{curated}:1: 'extra' sets same_as but is no generated entity; list its names under the aliases "
+        "of 'kubernetes-dashboard' instead")
+    curated.write_text("- slug: dashboard\n  same_as: kubernetes-dashbord\n", encoding="utf-8")
+    assert error_of(tmp_path) == (
+        f"{curated}:1: same_as 'kubernetes-dashbord' of 'dashboard' is no entity to fold into; "
+        "did you mean 'kubernetes-dashboard'?")
+
+
 def test_record_fields_and_data(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -5,7 +5,10 @@ every other file is curation, loaded after them in file-name order, and also def
 A curated block whose slug exists in generated data overrides it: scalar keys it sets replace the generated
 value, list keys are added to the generated lists (so curation can add Chinese names without repeating the
 rest) except `ambiguous`, which replaces the generated list (so curation can also un-mark an alias).
-A curated block for a new slug needs `type` and `label`.
+A curated block for a new slug needs `type` and `label`. A curated block that sets `same_as: TARGET` on a
+generated slug folds that entity into TARGET (the lists import one project twice, or once beside a curated
+entry): its names (but a lower-case word, the repository name taken as a label), repositories and domains
+become TARGET's, references to it point at TARGET, and the slug is gone.
 """
 
 from __future__ import annotations
@@ -169,6 +172,7 @@ def build_base(files: list[Path], contents: list[bytes], version: str) -> Entity
                 where[slug] = loc
                 if generated:
                     generated_where[slug] = loc
+    _fold_duplicates(blocks, where, generated_where)
     _check_references(blocks, where)
     entities = {slug: _record(blocks[slug], where[slug]) for slug in sorted(blocks)}
     return EntityBase(entities=entities, version=version, files=where, urls=UrlIndex.build(entities))
@@ -286,6 +290,52 @@ def _merge_into(base: dict[str, Any], over: dict[str, Any]) -> None:
             continue  # an overridden entity still comes from the landscape
         else:
             base[key] = value
+
+
+def _fold_duplicates(blocks: dict[str, dict[str, Any]], where: dict[str, str],
+                     generated_where: dict[str, str]) -> None:
+    """Fold each generated entity a curated block marks `same_as` another into that one."""
+    folded = {slug: block["same_as"] for slug, block in blocks.items() if "same_as" in block}
+    for slug, target in folded.items():
+        if slug not in generated_where:
+            raise OntologyError(f"{where[slug]}: '{slug}' sets same_as but is no generated entity; list its "
+                                f"names under the aliases of '{target}' instead")
+        if target not in blocks or target in folded or target == slug:
+            close = difflib.get_close_matches(target, list(blocks), n=1, cutoff=0.75)
+            hint = f"did you mean '{close[0]}'?" if close else "name an entity that stays in the base"
+            raise OntologyError(
+                f"{where[slug]}: same_as '{target}' of '{slug}' is no entity to fold into; {hint}")
+    for slug, target in folded.items():
+        block, into = blocks.pop(slug), blocks[target]
+        names = set(_names(into))
+        # A lower-case word (`dashboard`, `eventing`) is the repository name the lists took as a label: the
+        # repository link names the target anyway, and as a name of a component it would read every
+        # "dashboard" in a post about its project as the component.
+        moved = [n for n in _names(block)
+                 if n not in names and not _is_chinese(n) and not _REPO_WORD.fullmatch(n)]
+        into["aliases"] = into.get("aliases", []) + list(dict.fromkeys(moved))
+        into["aliases_zh"] = into.get("aliases_zh", []) + [
+            n for n in dict.fromkeys(_names(block)) if n not in names and _is_chinese(n)]
+        into["ambiguous"] = into.get("ambiguous", []) + [
+            a for a in block.get("ambiguous", []) if a in moved and a not in into.get("ambiguous", [])]
+        for key in ("repository", "domains"):
+            into[key] = into.get(key, []) + [v for v in block.get(key, []) if v not in into.get(key, [])]
+        if "homepage" in block and "homepage" not in into:
+            into["homepage"] = block["homepage"]
+        for key in ("aliases", "aliases_zh", "ambiguous", "repository", "domains"):
+            if not into[key]:
+                del into[key]
+        for other in blocks.values():
+            for key in ("organization", "hosted_by", "part_of"):
+                if other.get(key) == slug:
+                    other[key] = target
+
+
+_REPO_WORD = re.compile(r"[a-z][a-z0-9]*")
+
+
+def _is_chinese(text: str) -> bool:
+    return _lang(text, "en") == "zh"
 
 
 def _check_references(blocks: dict[str, dict[str, Any]], where: dict[str, str]) -> None:

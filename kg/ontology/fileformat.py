@@ -17,6 +17,7 @@ import yaml
 # The fixed key order of a block; the loader rejects any other key.
 KEYS = (
     "slug",
+    "same_as",
     "type",
     "label",
     "label_zh",
