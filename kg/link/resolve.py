@@ -354,11 +354,12 @@ def named_here(hit: Hit, entry: AliasEntry, text: str) -> bool:
 
 
 # People of a company right after its name: "Box CEO Aaron Levie", "Apple's chief architect", "Alphabet
-# executive chairman Eric Schmidt", "Google engineers".
+# executive chairman Eric Schmidt", "Google engineers", "Apple security chief".
 _LEADER_AFTER = re.compile(
     r"(?:'s|’s)?[ \t]+(?:CEO|CTO|CFO|COO|CISO|CIO|co-?founders?|founders?|chief [a-z]+ officer|"
-    r"chief executive|president|spokes(?:person|woman|man)|employees|staffers|board|(?:executive )?"
-    r"chair(?:man|woman)?|executives|engineers|researchers|workers)\b")
+    r"chief executive|(?:security|cloud|AI|privacy|technology) chief|president|spokes(?:person|woman|man)|"
+    r"employees|staffers|board|(?:executive )?chair(?:man|woman)?|executives|engineers|researchers|"
+    r"workers)\b")
 
 
 _POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)(?![\w'’])")
