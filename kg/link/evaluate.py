@@ -29,7 +29,8 @@ SPLITS = (
     "final-57", "final-58", "final-59", "final-60", "final-61", "final-62", "final-63",
     "final-64", "final-65", "final-66", "final-67", "final-68", "final-69", "final-70", "final-71",
     "final-72", "final-73", "final-74", "final-75", "final-76", "final-77", "final-78", "final-79",
-    "final-80", "final-81", "final-82", "final-83", "final-84", "final-85", "final-86",
+    "final-80", "final-81", "final-82", "final-83", "final-84", "final-85", "final-86", "final-87",
+    "final-88", "final-89", "final-90",
 )
 SCORED_TYPES = frozenset({"Project", "Organization", "Product", "Specification", "Proposal"})
 ROOT = Path(__file__).resolve().parents[2]
