@@ -79,6 +79,14 @@ _BARE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`，。、）（]+")
 _BARE_HOST = re.compile(
     r"(?<![\w.@/`:-])(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|io|org|net|dev|sh|ai|app|cloud|co)"
     r"(?![\w@/`-])(?!\.\w)")
+# Another inline code span right before or after one, across a list separator, makes the two members of a
+# list of fields; one after "is" or "=" is a field's value (`operator` is `Exists`).
+_CODE_BEFORE = re.compile(r"`[ \t]*(?:,|/|,?[ \t]+(?:and|or))?[ \t]*\Z")
+_CODE_AFTER = re.compile(r"[ \t]*(?:,|/|==?|,?[ \t]+(?:and|or|is))?[ \t]*`")
+# A noun after it says what the code is: the `kind` field, the `storage` label.
+_FIELD_NOUN = re.compile(
+    r"[ \t]+(?:fields?|values?|labels?|keys?|flags?|parameters?|options?|annotations?|attributes?|"
+    r"properties|property|columns?|settings?|variables?|arguments?|sections?|types?|metrics?)\b")
 # A Kubernetes short link written without its scheme ("issues.k8s.io/93032"): the issue or pull request.
 _BARE_SHORT_LINK = re.compile(r"(?<![\w./-])(?:issues?|prs?|keps?|features)\.k8s\.io/\d+(?![\w/])")
 
@@ -245,6 +253,18 @@ class _DocumentLinker:
             return True
         return (start, end) == (token_start, token_end) and any(
             not e.ambiguous and not e.word for e in hit.entries)
+
+    def _lone_code_word(self, start: int, end: int) -> bool:
+        """Whether source[start:end] is the whole of a lone-token inline code span that stands alone, not
+        in a list of code spans (`apiVersion`, `kind`; the `dep` and `sig-architecture` labels) nor named a
+        field by the noun after it (the `kind` field)."""
+        if self.code_tokens.get(start) != end:
+            return False
+        source = self.document.source
+        before = source[max(0, start - 9):start - 1]
+        after = source[end + 1:end + 16]
+        return (_CODE_BEFORE.search(before) is None and _CODE_AFTER.match(after) is None
+                and _FIELD_NOUN.match(after) is None)
 
     def _item_at(self, start: int) -> ItemRecord | None:
         index = bisect.bisect_right(self.starts, start) - 1
@@ -469,10 +489,14 @@ class _DocumentLinker:
         accepted: list[Accepted] = []
         items: dict[int, ItemRecord] = {}
         placed = []
+        code_words: list[tuple[Hit, ItemRecord]] = []
         written: set[str] = set()
         for hit in hits:
             start, end = view.source_span(hit.start, hit.end)
             if self.code_tokens and not self._code_ok(hit, start, end):
+                item = self._item_at(start)
+                if item is not None and self._lone_code_word(start, end):
+                    code_words.append((hit, item))
                 continue
             if hit.surface.islower() and _inside_module_path(view.folded, hit.start, hit.end):
                 continue
@@ -501,6 +525,13 @@ class _DocumentLinker:
             else:
                 rejected.append(hit)
                 items.setdefault(hit.start, item)
+        # A program's everyday-word name alone in inline code ("deploy using `helm`", "run `curl`") is the
+        # program; nothing else is (`kind` in a list of fields is not kind).
+        for hit, item in code_words:
+            choice = command_program(hit, self.entities)
+            if choice is not None:
+                accepted.append(choice)
+                items[choice.start] = item
         accepted.extend(list_members(rejected, leftmost_longest(accepted), view.folded, self.entities))
         kept = leftmost_longest(accepted)
         for acc in kept:
