@@ -488,7 +488,7 @@ def team_here(hit: Hit, item: int, evidence: Evidence, entity: EntityRecord,
             and entity.label.lower().endswith(" " + hit.surface.lower())
             and not _other_projects(evidence.by_item.get(item, ()), entity, entities)):
         return False
-    words = text[max(0, hit.start - 60):hit.start].split()
+    words = text[max(0, hit.start - 60):hit.start].replace(MASK, " ").split()  # a masked heading ends a line
     while words and _VERSION_WORD.fullmatch(words[-1]):
         words.pop()  # "the v1.32 release team", "Kubernetes 1.22 release team"
     previous = words[-1].strip("[(*_\"'“") if words else ""
@@ -528,7 +528,7 @@ def component_of_linked_project(hit: Hit, entry: AliasEntry, entity: EntityRecor
 def _indefinite_before(text: str, start: int) -> bool:
     """Whether one of the two words before `start` makes the noun indefinite ("IPVS can use any available
     scheduler", "a scheduler"): then it is a thing of that kind, not the component."""
-    words = text[max(0, start - 40):start].lower().split()[-2:]
+    words = text[max(0, start - 40):start].replace(MASK, " ").lower().split()[-2:]
     return any(word in _DETERMINERS or word in ("a", "an") for word in words)
 
 
