@@ -353,6 +353,20 @@ def named_here(hit: Hit, entry: AliasEntry, text: str) -> bool:
             and proper_noun(text, hit.start, hit.end) and _one_entity(_usable(hit)))
 
 
+def news_subject(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
+                 entities: Mapping[str, EntityRecord]) -> bool:
+    """An organization's name, written exactly, opening a headline before a news verb: "Kong raises $100
+    million" is the company, though a project shares the name; not where a concept does ("Rust dropped to
+    #20" is the language)."""
+    if not (text and entity.type == "Organization" and hit.surface == entry.text
+            and hit.surface[:1].isupper()):
+        return False
+    if any(entities[e.slug].type == "Concept" for e in hit.entries if e.slug in entities):
+        return False
+    before, _after = _around(text, hit.start, hit.end)
+    return (before < 0 or text[before] in _SENTENCE_OPENERS) and _news_verb_after(text, hit.end)
+
+
 # People of a company right after its name: "Box CEO Aaron Levie", "Apple's chief architect", "Alphabet
 # executive chairman Eric Schmidt", "Google engineers", "Apple security chief".
 _LEADER_AFTER = re.compile(
@@ -682,6 +696,7 @@ def resolve_hit(
         in_item = not team and (evidence.for_entity(entry.slug, item, item_text_lower, local=True)
                    or named_here(hit, entry, text) or led_here(hit, entry, entity, text)
                    or owning_here(hit, entry, entity, text) or definite_acronym(hit, entry, entity, text)
+                   or news_subject(hit, entry, entity, text, entities)
                    or hosted_here(hit, entry, entity, text, item, evidence)
                    or component_of_linked_project(hit, entry, entity, text, item, evidence)
                    or (published_here(hit, entry, entity, text)
