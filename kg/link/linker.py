@@ -106,6 +106,13 @@ def _on_own_site(entity: EntityRecord, host: str) -> bool:
     return home_host == host and not home_path.strip("/")
 
 
+def _anchor_is_host(anchor: str, host: str) -> bool:
+    """Whether a link's text is nothing but its own site's host (`[www.cnbc.com](https://www.cnbc.com/…)`),
+    as link dumps write the source of an article."""
+    text = anchor.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
+    return text.removeprefix("www.") == host
+
+
 class Linker:
     """Links documents against one EntityBase; `version` changes whenever the base or this code does."""
 
@@ -370,9 +377,11 @@ class _DocumentLinker:
         if not bare and (names_entity(entity, anchor_text, ()) or (
                 _on_own_site(entity, host) and misspells(entity, anchor_text))):
             self._add(item, slug, start, end, "url", CONFIDENCE["host"])
-        elif _is_homepage(entity, host, path) and (bare or names_site(host, path, anchor_text)):
-            # The home page itself, bare or under the site's name (`[Solo](https://www.solo.io/)`). A company
-            # and its product may share a home page (`solo.io`, Gloo's too): the site is the company's.
+        elif (_is_homepage(entity, host, path) and (bare or names_site(host, path, anchor_text))) or (
+                bare and _on_own_site(entity, host) and _anchor_is_host(anchor_text, host)):
+            # The home page itself, bare or under the site's name (`[Solo](https://www.solo.io/)`), or a page
+            # of the site under its host (`[www.cnbc.com](https://www.cnbc.com/2022/…)`). A company and its
+            # product may share a home page (`solo.io`, Gloo's too): the site is the company's.
             owner = self.entities.get(entity.organization or "")
             if owner is not None and owner.homepage and _is_homepage(owner, host, path):
                 slug = owner.slug
