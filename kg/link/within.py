@@ -1,7 +1,8 @@
 """Names written inside a longer name that name a second entity (ontology/README.md, "Owners written in
 front"): the owner in front (`AWS EC2` names AWS), a former owner (`Heptio Contour`), an organization's
 acronym in front of one of its bodies (`CNCF TOC`), the owner after `by` or `from` (`The Record by Recorded
-Future`), and the project a product is for (`Percona Server for MySQL` names MySQL).
+Future`), the project a product is for (`Percona Server for MySQL` names MySQL), and the project or
+company in front of a concept (`Kubernetes Operators` names Kubernetes).
 
 Each rule takes the matched surface and the entity it was linked to, and gives the second entity with its
 span inside the surface.
@@ -27,7 +28,7 @@ def named_within(surface: str, slug: str, entities: Mapping[str, EntityRecord], 
     if " " not in surface:
         return []
     found = (owner_prefix(surface, slug, entities, index), owner_suffix(surface, slug, entities),
-             built_for(surface, slug, entities, index))
+             built_for(surface, slug, entities, index), named_before_concept(surface, slug, entities, index))
     return [f for f in found if f is not None]
 
 
@@ -117,6 +118,21 @@ def built_for(surface: str, slug: str, entities: Mapping[str, EntityRecord], ind
              if e.text == tail and not e.ambiguous and e.slug != slug and e.slug in entities
              and entities[e.slug].type in ("Project", "Specification")}
     return (found.pop(), len(surface) - len(tail), len(surface)) if len(found) == 1 else None
+
+
+def named_before_concept(surface: str, slug: str, entities: Mapping[str, EntityRecord], index: AliasIndex
+                         ) -> Within | None:
+    """A concept written with a project or company in front (`Kubernetes Operators`, `Kubernetes
+    ingress`) names that one too: the concept is unscored common ground, the name in front a mention."""
+    if entities[slug].type != "Concept":
+        return None
+    first, _, rest = surface.partition(" ")
+    if any(e.text == rest and not e.ambiguous for e in index.entries(rest.lower())):
+        return None  # `TGI Kubernetes`, a show, is a name of its own, not a concept of TGI's
+    named = {e.slug for e in index.entries(first.lower())
+             if e.text == first and not e.ambiguous and e.slug in entities and e.slug != slug
+             and entities[e.slug].type in ("Project", "Organization")}
+    return (named.pop(), 0, len(first)) if len(named) == 1 else None
 
 
 def organization_named(name: str, entities: Mapping[str, EntityRecord], index: AliasIndex) -> str | None:
