@@ -237,6 +237,8 @@ _NEWS_VERBS = frozenset({
     "tests", "tested", "ends", "ended", "starts", "started", "stops", "stopped", "sets",
     "proposes", "proposed", "approves", "approved", "rejects", "rejected", "probes", "investigates",
     "demands", "considers", "mandates", "publishes", "published", "asks", "hacked", "breached",
+    "shares", "shows", "appeals", "probing", "investigating", "suing", "planning", "seeking", "launching",
+    "acquiring", "buying", "ditching", "killing", "hiring", "cutting",
 })
 
 
@@ -357,23 +359,25 @@ def news_subject(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
                  entities: Mapping[str, EntityRecord]) -> bool:
     """An organization's name, written exactly, opening a headline before a news verb: "Kong raises $100
     million" is the company, though a project shares the name; not where a concept does ("Rust dropped to
-    #20" is the language)."""
+    #20" is the language), unless it is written as an acronym ("CDC says", not change data capture)."""
     if not (text and entity.type == "Organization" and hit.surface == entry.text
             and hit.surface[:1].isupper()):
         return False
-    if any(entities[e.slug].type == "Concept" for e in hit.entries if e.slug in entities):
+    if not hit.surface.isupper() and any(
+            entities[e.slug].type == "Concept" for e in hit.entries if e.slug in entities):
         return False
     before, _after = _around(text, hit.start, hit.end)
     return (before < 0 or text[before] in _SENTENCE_OPENERS) and _news_verb_after(text, hit.end)
 
 
 # People of a company right after its name: "Box CEO Aaron Levie", "Apple's chief architect", "Alphabet
-# executive chairman Eric Schmidt", "Google engineers", "Apple security chief".
+# executive chairman Eric Schmidt", "Google engineers", "Apple security chief", in a Title Case headline
+# too ("Apple Workers at Maryland Store Vote to Unionize").
 _LEADER_AFTER = re.compile(
     r"(?:'s|’s)?[ \t]+(?:CEO|CTO|CFO|COO|CISO|CIO|co-?founders?|founders?|chief [a-z]+ officer|"
     r"chief executive|(?:security|cloud|AI|privacy|technology) chief|president|spokes(?:person|woman|man)|"
-    r"employees|staffers|board|(?:executive )?chair(?:man|woman)?|executives|engineers|researchers|"
-    r"workers)\b")
+    r"[Ee]mployees|[Ss]taffers|board|(?:executive )?chair(?:man|woman)?|[Ee]xecutives|[Ee]ngineers|"
+    r"[Rr]esearchers|[Ww]orkers)\b")
 
 
 _POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)(?![\w'’])")
