@@ -165,8 +165,8 @@ def proper_noun(text: str, start: int, end: int) -> bool:
         word_start -= 1
     while word_start < before and not text[word_start].isalnum():  # `"Weave` starts with W
         word_start += 1
-    if text[word_start].isupper() and not (_opener_word(text, word_start, before + 1)
-                                           and _running_after(text, end)):
+    if text[word_start].isupper() and not (_opener_word(text, word_start, before + 1) and (
+            _running_after(text, end) or text[word_start:before + 1] in _LAUNCH_WORDS)):
         # "Can Kubernetes Keep a Secret": a headline; but "Incorporating Slack as a primary medium" is a
         # sentence whose first word has the capital.
         return False
@@ -246,6 +246,10 @@ def _news_verb_after(text: str, end: int) -> bool:
     """Whether a news verb follows, in running text or Title Case ("Apple Patches Gatekeeper Bug")."""
     match = re.match(r"[ \t]+([A-Za-z][a-z-]*)\b", text[end:end + 30])
     return match is not None and match.group(1).lower() in _NEWS_VERBS
+
+
+# A headline that launches something names it right after: "Announcing Aya", "Introducing Feast: …".
+_LAUNCH_WORDS = frozenset({"Announcing", "Introducing", "Presenting", "Unveiling", "Launching"})
 
 
 def _opener_word(text: str, word_start: int, word_end: int) -> bool:
