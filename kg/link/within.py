@@ -124,8 +124,9 @@ def named_before_concept(surface: str, slug: str, entities: Mapping[str, EntityR
                          ) -> Within | None:
     """A concept written with a project or company in front (`Kubernetes Operators`, `Kubernetes
     ingress`) names that one too: the concept is unscored common ground, the name in front a mention."""
-    if entities[slug].type != "Concept":
-        return None
+    concept = entities[slug]
+    if concept.type != "Concept" or concept.category == "Media":
+        return None  # a newsletter or show (`SOFA Weekly`) is a publication's name, not SOFAStack news
     first, _, rest = surface.partition(" ")
     if any(e.text == rest and not e.ambiguous for e in index.entries(rest.lower())):
         return None  # `TGI Kubernetes`, a show, is a name of its own, not a concept of TGI's
