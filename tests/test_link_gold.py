@@ -30,10 +30,10 @@ def test_gold_covers_every_series_in_both_languages() -> None:
 # Each floor is the split's figure as it stands, to two decimals (at most 0.99). final-26 (fifth round),
 # final-38, final-41, final-44 and final-58 (seventh) are below the recall target on names of DevOps'ish and
 # LWKD the base lacks or finds no evidence for, and final-59 below the precision target; the older splits
-# rose above it since their misses were read and curated (see tests/gold/README.md). final-60 to final-98
+# rose above it since their misses were read and curated (see tests/gold/README.md). final-60 to final-102
 # (thirteenth to sixteenth rounds) hold DevOps'ish link dumps (notes.md), whose one-off blogs and
-# companies the base lacks; final-76 and final-84 are below the recall target on those and on TGIK's chat
-# notes.
+# companies the base lacks; final-76, final-84 and final-102 are below the recall target on those and on
+# TGIK's chat notes.
 # final-4, final-12 and final-51 lost a point of precision to "the release team", which some annotators
 # listed and others did not; final-43 and final-48 one to GitHub discussions, which LWKD's annotators
 # listed as proposals and DevOps'ish's did not; final-23 one to a language named like the Neon company.
@@ -62,7 +62,8 @@ FLOORS = {
     "final-86": (0.99, 0.97), "final-87": (0.98, 0.96), "final-88": (0.98, 0.95), "final-89": (0.98, 0.99),
     "final-90": (0.98, 0.97), "final-91": (0.98, 0.97), "final-92": (0.99, 0.95), "final-93": (0.99, 0.96),
     "final-94": (0.98, 0.95), "final-95": (0.98, 0.97), "final-96": (0.99, 0.98), "final-97": (0.99, 0.96),
-    "final-98": (0.99, 0.97),
+    "final-98": (0.99, 0.97), "final-99": (0.99, 0.96), "final-100": (0.98, 0.97), "final-101": (0.98, 0.95),
+    "final-102": (0.98, 0.94),
 }
 TUNED = ("dev", "held-out", "unseen")
 

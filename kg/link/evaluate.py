@@ -31,7 +31,7 @@ SPLITS = (
     "final-72", "final-73", "final-74", "final-75", "final-76", "final-77", "final-78", "final-79",
     "final-80", "final-81", "final-82", "final-83", "final-84", "final-85", "final-86", "final-87",
     "final-88", "final-89", "final-90", "final-91", "final-92", "final-93", "final-94", "final-95",
-    "final-96", "final-97", "final-98",
+    "final-96", "final-97", "final-98", "final-99", "final-100", "final-101", "final-102",
 )
 SCORED_TYPES = frozenset({"Project", "Organization", "Product", "Specification", "Proposal"})
 ROOT = Path(__file__).resolve().parents[2]
