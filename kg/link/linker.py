@@ -503,8 +503,7 @@ class _DocumentLinker:
         for hit in hits:
             start, end = view.source_span(hit.start, hit.end)
             if self.code_tokens and not self._code_ok(hit, start, end):
-                item = self._item_at(start)
-                if item is not None and self._lone_code_word(start, end):
+                if self._lone_code_word(start, end) and (item := self._item_at(start)) is not None:
                     code_words.append((hit, item))
                 continue
             if hit.surface.islower() and _inside_module_path(view.folded, hit.start, hit.end):
