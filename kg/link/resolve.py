@@ -336,12 +336,22 @@ _AUXILIARIES = frozenset({"is", "was", "has", "had", "will", "would", "can", "co
                           "might", "must", "does", "did", "keeps", "isn't", "doesn't", "won't", "can't"})
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens its sentence, line or link text (spaces and tabs skipped)."""
+    before, _after = _around(text, start, start)
+    return before < 0 or text[before] in _SENTENCE_OPENERS
+
+
+def _headline_subject(text: str, hit: Hit) -> bool:
+    """Whether `hit` opens its sentence or headline before a news verb ("FSB warns", "Kong raises")."""
+    return _opens_sentence(text, hit.start) and _news_verb_after(text, hit.end)
+
+
 def _organization_subject(text: str, hit: Hit, entity: EntityRecord | None) -> bool:
     """Whether an organization's name opens a sentence before an auxiliary verb."""
     if entity is None or entity.type != "Organization":
         return False
-    before, _after = _around(text, hit.start, hit.end)
-    if before >= 0 and text[before] not in _SENTENCE_OPENERS:
+    if not _opens_sentence(text, hit.start):
         return False
     match = re.match(r"[ \t]+([A-Za-z][a-z'’]*)\b", text[hit.end:hit.end + 20])
     return match is not None and match.group(1).replace("’", "'") in _AUXILIARIES
@@ -370,8 +380,7 @@ def news_subject(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str,
     if not hit.surface.isupper() and any(
             entities[e.slug].type == "Concept" for e in hit.entries if e.slug in entities):
         return False
-    before, _after = _around(text, hit.start, hit.end)
-    return (before < 0 or text[before] in _SENTENCE_OPENERS) and _news_verb_after(text, hit.end)
+    return _headline_subject(text, hit)
 
 
 # People of a company right after its name: "Box CEO Aaron Levie", "Apple's chief architect", "Alphabet
@@ -472,8 +481,7 @@ def definite_acronym(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: st
         return False
     if _THE_BEFORE.search(text, max(0, hit.start - 5), hit.start) is not None:
         return _LOWER_CASE_OR_STOP_AFTER.match(text, hit.end) is not None
-    before, _after = _around(text, hit.start, hit.end)
-    return (before < 0 or text[before] in _SENTENCE_OPENERS) and _news_verb_after(text, hit.end)
+    return _headline_subject(text, hit)
 
 
 def component_here(hit: Hit, entry: AliasEntry, entity: EntityRecord, text: str, evidence: Evidence,
