@@ -313,18 +313,13 @@ def _fold_duplicates(blocks: dict[str, dict[str, Any]], where: dict[str, str],
         # "dashboard" in a post about its project as the component.
         moved = [n for n in _names(block)
                  if n not in names and not _is_chinese(n) and not _REPO_WORD.fullmatch(n)]
-        into["aliases"] = into.get("aliases", []) + list(dict.fromkeys(moved))
-        into["aliases_zh"] = into.get("aliases_zh", []) + [
-            n for n in dict.fromkeys(_names(block)) if n not in names and _is_chinese(n)]
-        into["ambiguous"] = into.get("ambiguous", []) + [
-            a for a in block.get("ambiguous", []) if a in moved and a not in into.get("ambiguous", [])]
+        _extend(into, "aliases", moved)
+        _extend(into, "aliases_zh", [n for n in _names(block) if n not in names and _is_chinese(n)])
+        _extend(into, "ambiguous", [a for a in block.get("ambiguous", []) if a in moved])
         for key in ("repository", "domains"):
-            into[key] = into.get(key, []) + [v for v in block.get(key, []) if v not in into.get(key, [])]
+            _extend(into, key, block.get(key, []))
         if "homepage" in block and "homepage" not in into:
             into["homepage"] = block["homepage"]
-        for key in ("aliases", "aliases_zh", "ambiguous", "repository", "domains"):
-            if not into[key]:
-                del into[key]
         for other in blocks.values():
             for key in ("organization", "hosted_by", "part_of"):
                 if other.get(key) == slug:
@@ -332,6 +327,14 @@ def _fold_duplicates(blocks: dict[str, dict[str, Any]], where: dict[str, str],
 
 
 _REPO_WORD = re.compile(r"[a-z][a-z0-9]*")
+
+
+def _extend(block: dict[str, Any], key: str, values: list[str]) -> None:
+    """Append the values `block[key]` lacks, keeping their order; an empty list is never written."""
+    current = block.get(key, [])
+    added = [v for v in dict.fromkeys(values) if v not in current]
+    if added:
+        block[key] = current + added
 
 
 def _is_chinese(text: str) -> bool:
